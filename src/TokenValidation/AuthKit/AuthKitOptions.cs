@@ -1,0 +1,38 @@
+namespace TokenValidation.AuthKit;
+
+/// <summary>Options for AuthKit access tokens. Bound from <c>TokenValidation:AuthKit</c>.</summary>
+public sealed class AuthKitOptions
+{
+    /// <summary>The configuration section these options are bound from by default.</summary>
+    public const string SectionName = "TokenValidation:AuthKit";
+
+    /// <summary>
+    /// The AuthKit authority, written exactly as its metadata's <c>issuer</c> (for example
+    /// <c>https://your-subdomain.authkit.app</c>). Required. Absolute; https outside Development.
+    /// </summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The userinfo path under the authority. Default <c>/oauth/userinfo</c>.</summary>
+    public string UserInfoPath { get; set; } = "/oauth/userinfo";
+
+    /// <summary>Read <c>userinfo_endpoint</c> from the authority's metadata instead of using <see cref="UserInfoPath"/>.</summary>
+    public bool UseDiscovery { get; set; }
+
+    /// <summary>Tokens starting with this go to AuthKit. Default <c>mat_</c>.</summary>
+    public string TokenPrefix { get; set; } = "mat_";
+
+    /// <summary>Also send tokens that no prefix claims to the userinfo endpoint (standard OIDC providers). Default off.</summary>
+    public bool AcceptUnprefixedTokens { get; set; }
+
+    /// <summary>Scopes given to AuthKit tokens whose userinfo answer has no <c>scope</c>/<c>scp</c>.</summary>
+    public IList<string> DefaultScopes { get; set; } = [];
+
+    /// <summary>How long one userinfo attempt may take. Default 5 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Userinfo answers larger than this are Unavailable. Default 64 KiB.</summary>
+    public int MaxResponseBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Allow an <c>http://</c> authority (local development against a stand-in). Default off.</summary>
+    public bool AllowHttp { get; set; }
+}

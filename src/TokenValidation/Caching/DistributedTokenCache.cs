@@ -1,0 +1,159 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenValidation.Diagnostics;
+
+namespace TokenValidation.Caching;
+
+/// <summary>
+/// Level 2 over <see cref="IDistributedCache"/>. Every failure (down, slow, garbage) is a miss: each call is bounded
+/// by <see cref="TokenCacheOptions.DistributedCacheTimeout"/>, and after repeated failures level 2 is skipped for a
+/// cool-down, so a sick Redis costs requests nothing but the L1-and-upstream path.
+/// </summary>
+internal sealed class DistributedTokenCache
+{
+    private const string Namespace = "tokenvalidation:v1:";
+
+    private readonly IDistributedCache? _cache;
+    private readonly TokenCacheOptions _options;
+    private readonly CacheValueSerializer _serializer;
+    private readonly TimeProvider _time;
+    private readonly TokenValidationDiagnostics _diagnostics;
+    private readonly ILogger _logger;
+    private readonly string _keyPrefix;
+    private int _consecutiveFailures;
+    private long _skipUntilTicks;
+
+    public DistributedTokenCache(
+        IOptions<TokenCacheOptions> options,
+        TimeProvider time,
+        TokenValidationDiagnostics diagnostics,
+        ILogger<DistributedTokenCache> logger,
+        IDistributedCache? cache = null,
+        ITokenCacheValueProtector? protector = null)
+    {
+        _options = options.Value;
+        _cache = _options.UseDistributedCache ? cache : null;
+        _serializer = new CacheValueSerializer(protector);
+        _time = time;
+        _diagnostics = diagnostics;
+        _logger = logger;
+        _keyPrefix = Namespace + (_options.InstanceName ?? "") + ":";
+    }
+
+    public bool IsEnabled => _cache is not null;
+
+    /// <summary>Whether level 2 is enabled and not cooling down after failures.</summary>
+    public bool IsHealthy => _cache is not null && Volatile.Read(ref _skipUntilTicks) <= _time.GetUtcNow().UtcTicks;
+
+    public string GetKey(in TokenHash hash)
+    {
+        Span<byte> bytes = stackalloc byte[TokenHash.Size];
+        hash.WriteTo(bytes);
+        return _keyPrefix + Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    public async ValueTask<CacheEntry?> GetAsync(TokenHash hash, CancellationToken cancellationToken)
+    {
+        if (!ShouldTry())
+        {
+            return null;
+        }
+
+        byte[]? bytes;
+        try
+        {
+            bytes = await _cache!.GetAsync(GetKey(hash), cancellationToken).WaitAsync(_options.DistributedCacheTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Failed("read", ex);
+            return null;
+        }
+
+        Succeeded();
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        var entry = _serializer.Deserialize(bytes);
+        if (entry is null)
+        {
+            Log.DistributedCacheUnreadable(_logger, hash.ToShortString());
+            return null;
+        }
+
+        return entry.ExpiresAtTicks > _time.GetUtcNow().UtcTicks ? entry : null;
+    }
+
+    public async ValueTask SetAsync(TokenHash hash, CacheEntry entry, CancellationToken cancellationToken)
+    {
+        if (!ShouldTry())
+        {
+            return;
+        }
+
+        try
+        {
+            var options = new DistributedCacheEntryOptions { AbsoluteExpiration = entry.ExpiresAt };
+            await _cache!.SetAsync(GetKey(hash), _serializer.Serialize(entry), options, cancellationToken).WaitAsync(_options.DistributedCacheTimeout, _time, cancellationToken).ConfigureAwait(false);
+            Succeeded();
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Failed("write", ex);
+        }
+    }
+
+    public async ValueTask RemoveAsync(TokenHash hash, CancellationToken cancellationToken)
+    {
+        if (_cache is null)
+        {
+            return;
+        }
+
+        // Removal is attempted even while cooling down: a revocation should not be skipped for convenience.
+        try
+        {
+            await _cache.RemoveAsync(GetKey(hash), cancellationToken).WaitAsync(_options.DistributedCacheTimeout, _time, cancellationToken).ConfigureAwait(false);
+            Succeeded();
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Failed("remove", ex);
+        }
+    }
+
+    private bool ShouldTry() => _cache is not null && Volatile.Read(ref _skipUntilTicks) <= _time.GetUtcNow().UtcTicks;
+
+    private void Succeeded()
+    {
+        if (Interlocked.Exchange(ref _consecutiveFailures, 0) >= _options.DistributedCacheFailureThreshold)
+        {
+            Log.DistributedCacheRecovered(_logger);
+        }
+    }
+
+    private void Failed(string operation, Exception exception)
+    {
+        _diagnostics.DistributedCacheFailure(operation);
+        int failures = Interlocked.Increment(ref _consecutiveFailures);
+
+        // One warning for the first failure and one when the cool-down starts; the rest are metrics, not log floods.
+        if (failures == 1)
+        {
+            Log.DistributedCacheFailed(_logger, exception, operation, failures);
+        }
+
+        if (failures >= _options.DistributedCacheFailureThreshold)
+        {
+            if (failures == _options.DistributedCacheFailureThreshold)
+            {
+                Log.DistributedCacheCoolingDown(_logger, failures, _options.DistributedCacheCooldown);
+            }
+
+            Volatile.Write(ref _skipUntilTicks, (_time.GetUtcNow() + _options.DistributedCacheCooldown).UtcTicks);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+
+namespace TokenValidation.Caching;
+
+/// <summary>
+/// Level 1: a bounded in-process map from token hash to answer. Lookups are lock-free and allocation-free; when the
+/// bound is reached, expired entries go first, then arbitrary ones, down to 90% of the bound.
+/// </summary>
+internal sealed class MemoryTokenCache
+{
+    private readonly ConcurrentDictionary<TokenHash, CacheEntry> _entries;
+    private readonly int _maxEntries;
+    private readonly Lock _compactLock = new();
+    private int _count;
+
+    public MemoryTokenCache(int maxEntries)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+        _maxEntries = maxEntries;
+        _entries = new ConcurrentDictionary<TokenHash, CacheEntry>(Environment.ProcessorCount, Math.Min(maxEntries, 1024));
+    }
+
+    public int Count => _entries.Count;
+
+    public bool TryGet(in TokenHash key, long nowTicks, out CacheEntry entry)
+    {
+        if (_entries.TryGetValue(key, out entry!))
+        {
+            if (entry.ExpiresAtTicks > nowTicks)
+            {
+                return true;
+            }
+
+            Remove(key, entry);
+        }
+
+        entry = null!;
+        return false;
+    }
+
+    public void Set(in TokenHash key, CacheEntry entry, long nowTicks)
+    {
+        if (_entries.TryGetValue(key, out var existing))
+        {
+            if (!_entries.TryUpdate(key, entry, existing))
+            {
+                Set(key, entry, nowTicks);
+            }
+
+            return;
+        }
+
+        if (Interlocked.Increment(ref _count) > _maxEntries)
+        {
+            Compact(nowTicks);
+        }
+
+        if (!_entries.TryAdd(key, entry))
+        {
+            Interlocked.Decrement(ref _count);
+            _entries[key] = entry;
+        }
+    }
+
+    public void Remove(in TokenHash key)
+    {
+        if (_entries.TryRemove(key, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    private void Remove(in TokenHash key, CacheEntry expected)
+    {
+        if (_entries.TryRemove(new KeyValuePair<TokenHash, CacheEntry>(key, expected)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    private void Compact(long nowTicks)
+    {
+        lock (_compactLock)
+        {
+            // Another thread may have compacted while this one waited.
+            if (Volatile.Read(ref _count) <= _maxEntries)
+            {
+                return;
+            }
+
+            int target = Math.Max(0, _maxEntries - Math.Max(1, _maxEntries / 10));
+            foreach (var pair in _entries)
+            {
+                if (pair.Value.ExpiresAtTicks <= nowTicks)
+                {
+                    Remove(pair.Key, pair.Value);
+                }
+            }
+
+            // ConcurrentDictionary enumerates in bucket order, i.e. by hash: an unbiased sample of live entries.
+            int excess = _entries.Count - target;
+            foreach (var pair in _entries)
+            {
+                if (excess-- <= 0)
+                {
+                    break;
+                }
+
+                Remove(pair.Key, pair.Value);
+            }
+
+            // Re-anchor the counter (one in-flight add is this thread's own, counted already).
+            Volatile.Write(ref _count, _entries.Count + 1);
+        }
+    }
+}

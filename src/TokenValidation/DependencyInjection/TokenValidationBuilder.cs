@@ -1,0 +1,171 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TokenValidation.ApiKeys;
+using TokenValidation.AuthKit;
+using TokenValidation.Caching;
+using TokenValidation.DependencyInjection;
+
+namespace TokenValidation;
+
+/// <summary>Configures token validation: which validators answer which prefixes, key stores, enrichers and caching.</summary>
+public sealed class TokenValidationBuilder
+{
+    private readonly IConfiguration? _configuration;
+    private readonly TokenValidationOptionsValidator _validator;
+
+    internal TokenValidationBuilder(IServiceCollection services, IConfiguration? configuration, TokenValidationOptionsValidator validator)
+    {
+        Services = services;
+        _configuration = configuration;
+        _validator = validator;
+    }
+
+    /// <summary>The service collection being configured.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// The named <see cref="HttpClient"/> that calls AuthKit, set up by <see cref="AddAuthKit"/>. Add your own handlers to
+    /// it, for example <c>AddStandardResilienceHandler()</c> from Microsoft.Extensions.Http.Resilience.
+    /// </summary>
+    public IHttpClientBuilder? AuthKitHttpClient { get; private set; }
+
+    /// <summary>
+    /// Sends tokens starting with <see cref="AuthKitOptions.TokenPrefix"/> (<c>mat_</c>) to AuthKit's userinfo endpoint;
+    /// with <see cref="AuthKitOptions.AcceptUnprefixedTokens"/>, also tokens no other prefix claims. Options are bound
+    /// from the <c>AuthKit</c> section; <see cref="AuthKitOptions.Authority"/> is required.
+    /// </summary>
+    public TokenValidationBuilder AddAuthKit(Action<AuthKitOptions>? configure = null)
+    {
+        var options = Services.AddOptions<AuthKitOptions>().ValidateOnStart();
+        if (_configuration is not null)
+        {
+            options.Bind(_configuration.GetSection("AuthKit"));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthKitOptions>>(_validator));
+        Services.TryAddSingleton<UserInfoEndpointResolver>();
+        Services.TryAddSingleton<AuthKitUserInfoValidator>();
+        AuthKitHttpClient = Services.AddHttpClient(AuthKitDefaults.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // The token goes to the userinfo endpoint and nowhere else: a redirect is an answer, not an instruction.
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            });
+
+        Services.AddOptions<TokenValidationOptions>().Configure<IOptions<AuthKitOptions>>((o, authKit) =>
+        {
+            Func<IServiceProvider, ITokenValidator> factory = sp => sp.GetRequiredService<AuthKitUserInfoValidator>();
+            o.Validators.Add(new TokenValidatorRegistration(authKit.Value.TokenPrefix, factory, TokenSources.AuthKit));
+            if (authKit.Value.AcceptUnprefixedTokens)
+            {
+                o.Validators.Add(new TokenValidatorRegistration(null, factory, TokenSources.AuthKit));
+            }
+        });
+        return this;
+    }
+
+    /// <summary>Applies <paramref name="configure"/> to the AuthKit <see cref="HttpClient"/> (call after <see cref="AddAuthKit"/>).</summary>
+    public TokenValidationBuilder ConfigureAuthKitHttpClient(Action<IHttpClientBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(AuthKitHttpClient ?? throw new InvalidOperationException("Call AddAuthKit() before ConfigureAuthKitHttpClient()."));
+        return this;
+    }
+
+    /// <summary>
+    /// Accepts API keys starting with <see cref="ApiKeyOptions.Prefix"/> (<c>wcd_</c>), looked up by SHA-256 in the
+    /// registered <see cref="IApiKeyStore"/> (by default the hashes under the <c>ApiKeys:Keys</c> section).
+    /// </summary>
+    public TokenValidationBuilder AddApiKeys(Action<ApiKeyOptions>? configure = null)
+    {
+        var options = Services.AddOptions<ApiKeyOptions>().ValidateOnStart();
+        if (_configuration is not null)
+        {
+            options.Bind(_configuration.GetSection("ApiKeys"));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiKeyOptions>>(_validator));
+        Services.TryAddSingleton<IApiKeyStore, ConfigurationApiKeyStore>();
+        Services.TryAddSingleton<ApiKeyValidator>();
+        Services.AddOptions<TokenValidationOptions>().Configure<IOptions<ApiKeyOptions>>((o, apiKeys) =>
+            o.Validators.Add(new TokenValidatorRegistration(apiKeys.Value.Prefix, sp => sp.GetRequiredService<ApiKeyValidator>(), TokenSources.ApiKey)));
+        return this;
+    }
+
+    /// <summary>Replaces the configuration key store with <typeparamref name="TStore"/> (for example a database table).</summary>
+    public TokenValidationBuilder AddApiKeyStore<TStore>()
+        where TStore : class, IApiKeyStore
+    {
+        Services.Replace(ServiceDescriptor.Singleton<IApiKeyStore, TStore>());
+        return this;
+    }
+
+    /// <summary>Routes tokens starting with <paramref name="prefix"/> to <typeparamref name="TValidator"/> (a singleton).</summary>
+    /// <param name="prefix">The token prefix, for example <c>ghp_</c>. The longest matching prefix wins.</param>
+    /// <param name="source">The name used in metrics and logs for this validator; defaults to the type name.</param>
+    public TokenValidationBuilder AddValidator<TValidator>(string prefix, string? source = null)
+        where TValidator : class, ITokenValidator
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        return AddRegistration<TValidator>(prefix, source);
+    }
+
+    /// <summary>Sends tokens that no prefix claims to <typeparamref name="TValidator"/> instead of rejecting them.</summary>
+    public TokenValidationBuilder AddFallbackValidator<TValidator>(string? source = null)
+        where TValidator : class, ITokenValidator => AddRegistration<TValidator>(null, source);
+
+    /// <summary>Adds an enricher that runs on every cache fill of a valid identity (see <see cref="ITokenIdentityEnricher"/>).</summary>
+    public TokenValidationBuilder AddIdentityEnricher<TEnricher>()
+        where TEnricher : class, ITokenIdentityEnricher
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenIdentityEnricher, TEnricher>());
+        return this;
+    }
+
+    /// <summary>
+    /// Turns on level 2: the application's registered <c>IDistributedCache</c> (Redis in production, via
+    /// <c>AddStackExchangeRedisCache</c>) is shared by every replica.
+    /// </summary>
+    public TokenValidationBuilder AddDistributedCache(Action<TokenCacheOptions>? configure = null)
+    {
+        Services.Configure<TokenCacheOptions>(o =>
+        {
+            o.UseDistributedCache = true;
+            configure?.Invoke(o);
+        });
+        return this;
+    }
+
+    /// <summary>Configures the cache (lifetimes, bound, instance name) in code.</summary>
+    public TokenValidationBuilder ConfigureCache(Action<TokenCacheOptions> configure)
+    {
+        Services.Configure(configure);
+        return this;
+    }
+
+    private TokenValidationBuilder AddRegistration<TValidator>(string? prefix, string? source)
+        where TValidator : class, ITokenValidator
+    {
+        Services.TryAddSingleton<TValidator>();
+        string name = source ?? typeof(TValidator).Name;
+        Services.Configure<TokenValidationOptions>(o =>
+            o.Validators.Add(new TokenValidatorRegistration(prefix, sp => sp.GetRequiredService<TValidator>(), name)));
+        return this;
+    }
+}

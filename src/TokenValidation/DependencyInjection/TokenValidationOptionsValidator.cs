@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Options;
+using TokenValidation.ApiKeys;
+using TokenValidation.AuthKit;
+using TokenValidation.Caching;
+
+namespace TokenValidation.DependencyInjection;
+
+/// <summary>Start-up checks for every options class, with messages that name the configuration key at fault.</summary>
+internal sealed class TokenValidationOptionsValidator(string sectionPath) :
+    IValidateOptions<TokenValidationOptions>,
+    IValidateOptions<AuthKitOptions>,
+    IValidateOptions<ApiKeyOptions>,
+    IValidateOptions<TokenCacheOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TokenValidationOptions options)
+    {
+        var errors = new List<string>();
+        if (options.MaxTokenLength < 16)
+        {
+            errors.Add($"{sectionPath}:MaxTokenLength must be at least 16 (got {options.MaxTokenLength}).");
+        }
+
+        if (options.MaxConcurrentUpstreamCalls < 1)
+        {
+            errors.Add($"{sectionPath}:MaxConcurrentUpstreamCalls must be at least 1 (got {options.MaxConcurrentUpstreamCalls}).");
+        }
+
+        if (options.DefaultRetryAfterSeconds < 1)
+        {
+            errors.Add($"{sectionPath}:DefaultRetryAfterSeconds must be at least 1 (got {options.DefaultRetryAfterSeconds}).");
+        }
+
+        foreach (var group in options.Validators.Where(v => v.Prefix is not null).GroupBy(v => v.Prefix, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add($"Token prefix '{group.Key}' is claimed by more than one validator: {string.Join(", ", group.Select(v => v.Name))}.");
+        }
+
+        if (options.Validators.Count(v => v.Prefix is null) > 1)
+        {
+            errors.Add($"More than one fallback validator is registered: {string.Join(", ", options.Validators.Where(v => v.Prefix is null).Select(v => v.Name))}.");
+        }
+
+        return Result(errors);
+    }
+
+    public ValidateOptionsResult Validate(string? name, AuthKitOptions options)
+    {
+        var errors = new List<string>();
+        string key = sectionPath + ":AuthKit";
+        Add(errors, ConfigurationUrl.Check(key + ":Authority", options.Authority, options.AllowHttp));
+        if (string.IsNullOrWhiteSpace(options.UserInfoPath) || !options.UserInfoPath.StartsWith('/') || options.UserInfoPath.Trim() != options.UserInfoPath)
+        {
+            errors.Add($"{key}:UserInfoPath must be a path starting with '/' (got '{options.UserInfoPath}').");
+        }
+
+        CheckPrefix(errors, key + ":TokenPrefix", options.TokenPrefix);
+        if (options.Timeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{key}:Timeout must be positive (got {options.Timeout}).");
+        }
+
+        if (options.MaxResponseBytes < 256)
+        {
+            errors.Add($"{key}:MaxResponseBytes must be at least 256 (got {options.MaxResponseBytes}).");
+        }
+
+        return Result(errors);
+    }
+
+    public ValidateOptionsResult Validate(string? name, ApiKeyOptions options)
+    {
+        var errors = new List<string>();
+        string key = sectionPath + ":ApiKeys";
+        CheckPrefix(errors, key + ":Prefix", options.Prefix);
+        for (int i = 0; i < options.Keys.Count; i++)
+        {
+            var entry = options.Keys[i];
+            string entryKey = $"{key}:Keys:{i}";
+            if (string.IsNullOrWhiteSpace(entry.Name))
+            {
+                errors.Add($"{entryKey}:Name is required.");
+            }
+
+            if (!IsSha256Hex(entry.Hash))
+            {
+                errors.Add(entry.Hash.StartsWith(options.Prefix, StringComparison.Ordinal)
+                    ? $"{entryKey}:Hash holds what looks like a plaintext API key. Configure its SHA-256 (64 hex digits) instead, and treat the key as leaked."
+                    : $"{entryKey}:Hash must be the SHA-256 of the key as 64 hex digits.");
+            }
+        }
+
+        foreach (var duplicate in options.Keys.Where(k => IsSha256Hex(k.Hash)).GroupBy(k => k.Hash.Trim().ToLowerInvariant()).Where(g => g.Count() > 1))
+        {
+            errors.Add($"{key}:Keys has the same hash more than once (names: {string.Join(", ", duplicate.Select(k => k.Name))}).");
+        }
+
+        return Result(errors);
+    }
+
+    public ValidateOptionsResult Validate(string? name, TokenCacheOptions options)
+    {
+        var errors = new List<string>();
+        string key = sectionPath + ":Cache";
+        if (options.Lifetime <= TimeSpan.Zero)
+        {
+            errors.Add($"{key}:Lifetime must be positive (got {options.Lifetime}).");
+        }
+
+        if (options.InvalidLifetime < TimeSpan.Zero)
+        {
+            errors.Add($"{key}:InvalidLifetime must not be negative (got {options.InvalidLifetime}).");
+        }
+
+        if (options.MaxEntries < 1)
+        {
+            errors.Add($"{key}:MaxEntries must be at least 1 (got {options.MaxEntries}).");
+        }
+
+        if (options.DistributedCacheTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{key}:DistributedCacheTimeout must be positive (got {options.DistributedCacheTimeout}).");
+        }
+
+        if (options.DistributedCacheFailureThreshold < 1)
+        {
+            errors.Add($"{key}:DistributedCacheFailureThreshold must be at least 1 (got {options.DistributedCacheFailureThreshold}).");
+        }
+
+        if (options.DistributedCacheCooldown < TimeSpan.Zero)
+        {
+            errors.Add($"{key}:DistributedCacheCooldown must not be negative (got {options.DistributedCacheCooldown}).");
+        }
+
+        return Result(errors);
+    }
+
+    private static void CheckPrefix(List<string> errors, string key, string? prefix)
+    {
+        if (string.IsNullOrEmpty(prefix) || !Parsing.BearerTokenReader.IsB64Token(prefix) || prefix.Contains('='))
+        {
+            errors.Add($"{key} must be a non-empty run of token characters such as 'mat_' (got '{prefix}').");
+        }
+    }
+
+    private static bool IsSha256Hex(string? value)
+    {
+        var trimmed = value.AsSpan().Trim();
+        return trimmed.Length == 64 && !trimmed.ContainsAnyExcept("0123456789abcdefABCDEF");
+    }
+
+    private static void Add(List<string> errors, string? error)
+    {
+        if (error is not null)
+        {
+            errors.Add(error);
+        }
+    }
+
+    private static ValidateOptionsResult Result(List<string> errors) =>
+        errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+}

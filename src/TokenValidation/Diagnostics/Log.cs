@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace TokenValidation.Diagnostics;
+
+// Every message names a token only by the first 8 hex digits of its SHA-256, never the token.
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Token {TokenHash} rejected before dispatch: {Reason}")]
+    public static partial void TokenRejected(ILogger logger, string tokenHash, string reason);
+
+    [LoggerMessage(2, LogLevel.Debug, "Token {TokenHash} validated by {Validator}: {Outcome}")]
+    public static partial void Validated(ILogger logger, string tokenHash, string validator, TokenValidationOutcome outcome);
+
+    [LoggerMessage(3, LogLevel.Warning, "Validator {Validator} threw for token {TokenHash}; answering Unavailable")]
+    public static partial void ValidatorThrew(ILogger logger, Exception exception, string validator, string tokenHash);
+
+    [LoggerMessage(4, LogLevel.Warning, "Identity enrichment failed for token {TokenHash}; answering Unavailable")]
+    public static partial void EnricherThrew(ILogger logger, Exception exception, string tokenHash);
+
+    [LoggerMessage(5, LogLevel.Warning, "Upstream bulkhead full ({Limit} calls in flight); answering Unavailable")]
+    public static partial void BulkheadFull(ILogger logger, int limit);
+
+    [LoggerMessage(10, LogLevel.Warning, "Userinfo call for token {TokenHash} failed: {Reason}")]
+    public static partial void UserInfoUnavailable(ILogger logger, string tokenHash, string reason);
+
+    [LoggerMessage(11, LogLevel.Debug, "Userinfo rejected token {TokenHash} with HTTP {StatusCode}")]
+    public static partial void UserInfoRejected(ILogger logger, string tokenHash, int statusCode);
+
+    [LoggerMessage(12, LogLevel.Error, "AuthKit discovery failed at {MetadataUrl}: {Reason}")]
+    public static partial void DiscoveryFailed(ILogger logger, string metadataUrl, string reason);
+
+    [LoggerMessage(20, LogLevel.Debug, "API key {KeyName} rejected for token {TokenHash}: {Reason}")]
+    public static partial void ApiKeyRejected(ILogger logger, string keyName, string tokenHash, string reason);
+
+    [LoggerMessage(30, LogLevel.Warning, "Distributed cache {Operation} failed; treating it as a miss ({ConsecutiveFailures} in a row)")]
+    public static partial void DistributedCacheFailed(ILogger logger, Exception? exception, string operation, int consecutiveFailures);
+
+    [LoggerMessage(31, LogLevel.Warning, "Distributed cache failed {ConsecutiveFailures} times in a row; skipping it for {Cooldown}")]
+    public static partial void DistributedCacheCoolingDown(ILogger logger, int consecutiveFailures, TimeSpan cooldown);
+
+    [LoggerMessage(32, LogLevel.Information, "Distributed cache is answering again")]
+    public static partial void DistributedCacheRecovered(ILogger logger);
+
+    [LoggerMessage(33, LogLevel.Warning, "Distributed cache value for token {TokenHash} could not be read; treating it as a miss")]
+    public static partial void DistributedCacheUnreadable(ILogger logger, string tokenHash);
+}

@@ -1,0 +1,15 @@
+namespace TokenValidation;
+
+/// <summary>Validates bearer tokens: dispatch by prefix, two-level cache, single flight. Thread-safe; a singleton.</summary>
+public interface ITokenValidationService
+{
+    /// <summary>
+    /// Validates <paramref name="token"/> (the bare token, without <c>Bearer </c>). Served from cache when possible;
+    /// otherwise the validator registered for the token's prefix is asked once, however many callers wait.
+    /// Cancelling <paramref name="cancellationToken"/> abandons this caller's wait, not the call others share.
+    /// </summary>
+    ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets what is cached for <paramref name="token"/> in every cache level (logout, revocation).</summary>
+    ValueTask InvalidateAsync(string token, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,11 @@
+namespace TokenValidation;
+
+/// <summary>Well-known values of <see cref="TokenIdentity.Source"/>.</summary>
+public static class TokenSources
+{
+    /// <summary>An AuthKit (WorkOS) access token checked against the userinfo endpoint.</summary>
+    public const string AuthKit = "authkit";
+
+    /// <summary>An API key issued by the server's operators.</summary>
+    public const string ApiKey = "api_key";
+}

@@ -1,0 +1,51 @@
+namespace TokenValidation;
+
+/// <summary>The answer to one validation: <see cref="TokenValidationOutcome.Valid"/> with an identity, or why not.</summary>
+public sealed class TokenValidationResult
+{
+    private TokenValidationResult(TokenValidationOutcome outcome, TokenIdentity? identity, string? error, string? description, TimeSpan? retryAfter)
+    {
+        Outcome = outcome;
+        Identity = identity;
+        Error = error;
+        ErrorDescription = description;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>How the validation ended.</summary>
+    public TokenValidationOutcome Outcome { get; }
+
+    /// <summary>The identity, set exactly when <see cref="Outcome"/> is <see cref="TokenValidationOutcome.Valid"/>.</summary>
+    public TokenIdentity? Identity { get; }
+
+    /// <summary>The OAuth error code for a non-valid outcome: <c>invalid_token</c> or <c>invalid_request</c>; <see langword="null"/> when unavailable.</summary>
+    public string? Error { get; }
+
+    /// <summary>A short human-readable reason, safe to send to the client (never contains the token).</summary>
+    public string? ErrorDescription { get; }
+
+    /// <summary>For <see cref="TokenValidationOutcome.Unavailable"/>: how long the caller should wait, when the upstream said so.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>Whether the outcome is <see cref="TokenValidationOutcome.Valid"/>.</summary>
+    public bool IsValid => Outcome == TokenValidationOutcome.Valid;
+
+    /// <summary>A valid outcome for <paramref name="identity"/>.</summary>
+    public static TokenValidationResult Valid(TokenIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        return new(TokenValidationOutcome.Valid, identity, null, null, null);
+    }
+
+    /// <summary>The issuer said no: HTTP 401 with <c>error="invalid_token"</c>.</summary>
+    public static TokenValidationResult Invalid(string description) =>
+        new(TokenValidationOutcome.Invalid, null, TokenErrors.InvalidToken, description, null);
+
+    /// <summary>The request itself is malformed: HTTP 400 with <c>error="invalid_request"</c>.</summary>
+    public static TokenValidationResult InvalidRequest(string description) =>
+        new(TokenValidationOutcome.Invalid, null, TokenErrors.InvalidRequest, description, null);
+
+    /// <summary>We could not find out: HTTP 503 with <c>Retry-After</c>. Never cached.</summary>
+    public static TokenValidationResult Unavailable(string description, TimeSpan? retryAfter = null) =>
+        new(TokenValidationOutcome.Unavailable, null, null, description, retryAfter);
+}
