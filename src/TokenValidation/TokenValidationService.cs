@@ -255,7 +255,9 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
 
         _diagnostics.UpstreamCall(route.Name, result.Outcome, _time.GetElapsedTime(started));
         Log.Validated(_logger, key.ToShortString(), route.Name, result.Outcome);
-        return result;
+        return result is { Outcome: TokenValidationOutcome.Unavailable, RetryAfter: null }
+            ? TokenValidationResult.Unavailable(result.ErrorDescription ?? "The token could not be checked.", TimeSpan.FromSeconds(_options.DefaultRetryAfterSeconds))
+            : result;
     }
 
     private DateTimeOffset? CacheExpiry(TokenValidationResult result, DateTimeOffset now) => result.Outcome switch

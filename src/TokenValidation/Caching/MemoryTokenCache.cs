@@ -40,25 +40,16 @@ internal sealed class MemoryTokenCache
 
     public void Set(in TokenHash key, CacheEntry entry, long nowTicks)
     {
-        if (_entries.TryGetValue(key, out var existing))
+        if (!_entries.TryAdd(key, entry))
         {
-            if (!_entries.TryUpdate(key, entry, existing))
-            {
-                Set(key, entry, nowTicks);
-            }
-
+            _entries[key] = entry;
             return;
         }
 
+        // Counting after the add keeps any drift on the high side, so the bound holds once Set returns.
         if (Interlocked.Increment(ref _count) > _maxEntries)
         {
-            Compact(nowTicks);
-        }
-
-        if (!_entries.TryAdd(key, entry))
-        {
-            Interlocked.Decrement(ref _count);
-            _entries[key] = entry;
+            Compact(key, nowTicks);
         }
     }
 
@@ -78,7 +69,7 @@ internal sealed class MemoryTokenCache
         }
     }
 
-    private void Compact(long nowTicks)
+    private void Compact(TokenHash justAdded, long nowTicks)
     {
         lock (_compactLock)
         {
@@ -101,16 +92,19 @@ internal sealed class MemoryTokenCache
             int excess = _entries.Count - target;
             foreach (var pair in _entries)
             {
-                if (excess-- <= 0)
+                if (excess <= 0)
                 {
                     break;
                 }
 
-                Remove(pair.Key, pair.Value);
+                if (!pair.Key.Equals(justAdded))
+                {
+                    Remove(pair.Key, pair.Value);
+                    excess--;
+                }
             }
 
-            // Re-anchor the counter (one in-flight add is this thread's own, counted already).
-            Volatile.Write(ref _count, _entries.Count + 1);
+            Volatile.Write(ref _count, _entries.Count);
         }
     }
 }

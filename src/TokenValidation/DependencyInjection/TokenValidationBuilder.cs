@@ -54,6 +54,8 @@ public sealed class TokenValidationBuilder
         Services.TryAddSingleton<UserInfoEndpointResolver>();
         Services.TryAddSingleton<AuthKitUserInfoValidator>();
         AuthKitHttpClient = Services.AddHttpClient(AuthKitDefaults.HttpClientName)
+            // The factory's default loggers put request headers (the bearer token) into structured log state.
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 // The token goes to the userinfo endpoint and nowhere else: a redirect is an answer, not an instruction.

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TokenValidation.Testing;
+
+namespace TokenValidation.Tests;
+
+/// <summary>The core library wired the way an application wires it, against a real AuthKit stand-in.</summary>
+internal sealed class CoreHost : IAsyncDisposable
+{
+    private CoreHost(ServiceProvider services, AuthKitStandIn authKit, FakeTimeProvider time, CapturingLoggerProvider logs)
+    {
+        Services = services;
+        AuthKit = authKit;
+        Time = time;
+        Logs = logs;
+    }
+
+    public ServiceProvider Services { get; }
+
+    public AuthKitStandIn AuthKit { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public ITokenValidationService Validation => Services.GetRequiredService<ITokenValidationService>();
+
+    internal TokenValidationService Service => Services.GetRequiredService<TokenValidationService>();
+
+    public static async Task<CoreHost> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        Action<TokenValidationBuilder>? configure = null,
+        Action<IServiceCollection>? services = null,
+        AuthKitStandIn? authKit = null)
+    {
+        authKit ??= await AuthKitStandIn.StartAsync();
+        var values = new Dictionary<string, string?>
+        {
+            ["TokenValidation:AuthKit:Authority"] = authKit.Authority,
+            ["TokenValidation:AuthKit:AllowHttp"] = "true",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var time = new FakeTimeProvider();
+        var logs = new CapturingLoggerProvider();
+        var collection = new ServiceCollection();
+        collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        collection.AddSingleton<TimeProvider>(time);
+        var builder = collection.AddTokenValidation(configuration.GetSection("TokenValidation")).AddAuthKit().AddApiKeys();
+        configure?.Invoke(builder);
+        services?.Invoke(collection);
+        var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        return new CoreHost(provider, authKit, time, logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await AuthKit.DisposeAsync();
+    }
+}
