@@ -8,11 +8,14 @@ namespace TokenValidation.Tests;
 /// <summary>The core library wired the way an application wires it, against a real AuthKit stand-in.</summary>
 internal sealed class CoreHost : IAsyncDisposable
 {
-    private CoreHost(ServiceProvider services, AuthKitStandIn authKit, FakeTimeProvider time, CapturingLoggerProvider logs)
+    private readonly bool _ownsAuthKit;
+
+    private CoreHost(ServiceProvider services, AuthKitStandIn authKit, bool ownsAuthKit, TimeProvider time, CapturingLoggerProvider logs)
     {
+        _ownsAuthKit = ownsAuthKit;
         Services = services;
         AuthKit = authKit;
-        Time = time;
+        TimeProvider = time;
         Logs = logs;
     }
 
@@ -20,7 +23,9 @@ internal sealed class CoreHost : IAsyncDisposable
 
     public AuthKitStandIn AuthKit { get; }
 
-    public FakeTimeProvider Time { get; }
+    public FakeTimeProvider Time => TimeProvider as FakeTimeProvider ?? throw new InvalidOperationException("This host runs on real time.");
+
+    public TimeProvider TimeProvider { get; }
 
     public CapturingLoggerProvider Logs { get; }
 
@@ -32,8 +37,10 @@ internal sealed class CoreHost : IAsyncDisposable
         IDictionary<string, string?>? settings = null,
         Action<TokenValidationBuilder>? configure = null,
         Action<IServiceCollection>? services = null,
-        AuthKitStandIn? authKit = null)
+        AuthKitStandIn? authKit = null,
+        TimeProvider? time = null)
     {
+        bool ownsAuthKit = authKit is null;
         authKit ??= await AuthKitStandIn.StartAsync();
         var values = new Dictionary<string, string?>
         {
@@ -46,7 +53,7 @@ internal sealed class CoreHost : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var time = new FakeTimeProvider();
+        time ??= new FakeTimeProvider();
         var logs = new CapturingLoggerProvider();
         var collection = new ServiceCollection();
         collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
@@ -55,12 +62,15 @@ internal sealed class CoreHost : IAsyncDisposable
         configure?.Invoke(builder);
         services?.Invoke(collection);
         var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new CoreHost(provider, authKit, time, logs);
+        return new CoreHost(provider, authKit, ownsAuthKit, time, logs);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
-        await AuthKit.DisposeAsync();
+        if (_ownsAuthKit)
+        {
+            await AuthKit.DisposeAsync();
+        }
     }
 }

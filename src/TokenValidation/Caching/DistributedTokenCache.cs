@@ -96,7 +96,14 @@ internal sealed class DistributedTokenCache
 
         try
         {
-            var options = new DistributedCacheEntryOptions { AbsoluteExpiration = entry.ExpiresAt };
+            // Relative, so the cache server's clock never matters; the value carries the absolute expiry for readers.
+            var remaining = entry.ExpiresAt - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            var options = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = remaining };
             await _cache!.SetAsync(GetKey(hash), _serializer.Serialize(entry), options, cancellationToken).WaitAsync(_options.DistributedCacheTimeout, _time, cancellationToken).ConfigureAwait(false);
             Succeeded();
         }

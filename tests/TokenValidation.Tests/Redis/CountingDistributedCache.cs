@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Caching.Distributed;
+
+namespace TokenValidation.Tests.Redis;
+
+/// <summary>Passes every call to the real Redis cache and counts them, so tests can see when level 2 is skipped.</summary>
+internal sealed class CountingDistributedCache(IDistributedCache inner) : IDistributedCache
+{
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public byte[]? Get(string key) => Count(() => inner.Get(key));
+
+    public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Count(() => inner.GetAsync(key, token));
+
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => Count(() => { inner.Set(key, value, options); return 0; });
+
+    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) => Count(() => inner.SetAsync(key, value, options, token));
+
+    public void Refresh(string key) => Count(() => { inner.Refresh(key); return 0; });
+
+    public Task RefreshAsync(string key, CancellationToken token = default) => Count(() => inner.RefreshAsync(key, token));
+
+    public void Remove(string key) => Count(() => { inner.Remove(key); return 0; });
+
+    public Task RemoveAsync(string key, CancellationToken token = default) => Count(() => inner.RemoveAsync(key, token));
+
+    private T Count<T>(Func<T> call)
+    {
+        Interlocked.Increment(ref _calls);
+        return call();
+    }
+}
