@@ -54,6 +54,7 @@ public sealed class RedisDistributedCache : IDistributedCache, IDisposable
         }
 
         _options = options;
+        EnsureThreadPoolMinimum(options.MinimumThreadPoolThreads);
         _prefix = options.InstanceName ?? string.Empty;
 
         var operationMs = ToMilliseconds(options.OperationTimeout);
@@ -290,7 +291,7 @@ public sealed class RedisDistributedCache : IDistributedCache, IDisposable
 
                     try
                     {
-                        connection = await connect.WaitAsync(limit, token).ConfigureAwait(false);
+                        connection = await connect.WaitAsync(limit, token).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
                     }
                     catch
                     {
@@ -338,7 +339,10 @@ public sealed class RedisDistributedCache : IDistributedCache, IDisposable
     {
         try
         {
-            return await operation.WaitAsync(_options.OperationTimeout, token).ConfigureAwait(false);
+            // ForceYielding: never resume the caller on the library's socket-reader thread. 1.2.6 completes tasks
+            // inline there, so a caller that then makes a synchronous call (or blocks) on it would stall the reader
+            // and its own reply until the next 1 s heartbeat.
+            return await operation.WaitAsync(_options.OperationTimeout, token).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }
         catch when (!operation.IsCompleted)
         {
@@ -380,6 +384,20 @@ public sealed class RedisDistributedCache : IDistributedCache, IDisposable
             {
                 SynchronizationContext.SetSynchronizationContext(_saved);
             }
+        }
+    }
+
+    private static void EnsureThreadPoolMinimum(int minimum)
+    {
+        if (minimum <= 0)
+        {
+            return;
+        }
+
+        ThreadPool.GetMinThreads(out var worker, out var io);
+        if (worker < minimum || io < minimum)
+        {
+            ThreadPool.SetMinThreads(Math.Max(worker, minimum), Math.Max(io, minimum));
         }
     }
 

@@ -26,6 +26,14 @@ public sealed class RedisDistributedCacheOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// On creation, raise the thread pool's minimum worker (and I/O) thread count to at least this (0: leave it
+    /// alone). Default 32. StackExchange.Redis 1.2.6 on .NET Core completes every reply on a thread-pool thread; on a
+    /// small machine (minimum = core count) a few blocked threads starve it and replies wait ~1 s for the pool to
+    /// grow, far past <see cref="OperationTimeout"/>. This is the library's own long-standing advice for 1.x.
+    /// </summary>
+    public int MinimumThreadPoolThreads { get; set; } = 32;
+
+    /// <summary>
     /// Clock used to turn <see cref="Microsoft.Extensions.Caching.Distributed.DistributedCacheEntryOptions.AbsoluteExpiration"/>
     /// into a time to live. Default <see cref="TimeProvider.System"/>.
     /// </summary>
