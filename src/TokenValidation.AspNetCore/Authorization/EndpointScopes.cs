@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TokenValidation.AspNetCore.Authorization;
+
+/// <summary>
+/// Reads the scopes an endpoint requires from its authorization policy, combined the way the authorization middleware
+/// combines it, so <c>RequireScopes</c>, named policies and <c>[Authorize(Policy = …)]</c> are all seen. Runs only on
+/// the challenge and forbid paths.
+/// </summary>
+internal static class EndpointScopes
+{
+    public static async Task<IReadOnlyList<string>> GetRequiredAsync(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        var provider = context.RequestServices.GetService<IAuthorizationPolicyProvider>();
+        if (endpoint is null || provider is null)
+        {
+            return [];
+        }
+
+        var policy = await AuthorizationPolicy.CombineAsync(
+            provider,
+            endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(),
+            endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>()).ConfigureAwait(false);
+        if (policy is null && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null)
+        {
+            policy = await provider.GetFallbackPolicyAsync().ConfigureAwait(false);
+        }
+
+        if (policy is null)
+        {
+            return [];
+        }
+
+        List<string>? scopes = null;
+        foreach (var requirement in policy.Requirements)
+        {
+            if (requirement is ScopeRequirement scoped)
+            {
+                scopes ??= [];
+                foreach (var scope in scoped.Scopes)
+                {
+                    if (!scopes.Contains(scope, StringComparer.Ordinal))
+                    {
+                        scopes.Add(scope);
+                    }
+                }
+            }
+        }
+
+        return scopes is null ? [] : scopes;
+    }
+
+    public static IReadOnlyList<string> Granted(ClaimsPrincipal? user)
+    {
+        if (user is null)
+        {
+            return [];
+        }
+
+        var scopes = new List<string>();
+        foreach (var identity in user.Identities)
+        {
+            if (!identity.IsAuthenticated)
+            {
+                continue;
+            }
+
+            foreach (var claim in identity.FindAll(McpBearerDefaults.ScopeClaimType))
+            {
+                foreach (var scope in claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (!scopes.Contains(scope, StringComparer.Ordinal))
+                    {
+                        scopes.Add(scope);
+                    }
+                }
+            }
+        }
+
+        return scopes;
+    }
+}

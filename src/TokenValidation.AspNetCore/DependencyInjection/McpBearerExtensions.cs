@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TokenValidation;
+using TokenValidation.AspNetCore;
+using TokenValidation.AspNetCore.DependencyInjection;
+using TokenValidation.AspNetCore.Metadata;
+using TokenValidation.AuthKit;
+using TokenValidation.Caching;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the MCP bearer authentication scheme.</summary>
+public static class McpBearerExtensions
+{
+    /// <summary>
+    /// Adds the MCP bearer scheme (<see cref="McpBearerDefaults.AuthenticationScheme"/>) with options bound from
+    /// <paramref name="configuration"/>, usually the <c>TokenValidation</c> section the core reads too. Token validation
+    /// itself is registered by <c>services.AddTokenValidation(…).AddAuthKit()</c>.
+    /// </summary>
+    public static AuthenticationBuilder AddMcpBearer(this AuthenticationBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return builder.AddMcpBearer(McpBearerDefaults.AuthenticationScheme, configuration, null);
+    }
+
+    /// <summary>Adds the MCP bearer scheme configured in code.</summary>
+    public static AuthenticationBuilder AddMcpBearer(this AuthenticationBuilder builder, Action<McpBearerOptions> configureOptions)
+    {
+        ArgumentNullException.ThrowIfNull(configureOptions);
+        return builder.AddMcpBearer(McpBearerDefaults.AuthenticationScheme, null, configureOptions);
+    }
+
+    /// <summary>
+    /// Adds the MCP bearer scheme under <paramref name="authenticationScheme"/>: options bound from
+    /// <paramref name="configuration"/> when given, then <paramref name="configureOptions"/>; validated at start-up.
+    /// Also: authorization services (for <c>RequireScopes</c>), an http AuthKit authority in Development, and the
+    /// resource URL as the cache's default instance name.
+    /// </summary>
+    public static AuthenticationBuilder AddMcpBearer(
+        this AuthenticationBuilder builder,
+        string authenticationScheme,
+        IConfiguration? configuration,
+        Action<McpBearerOptions>? configureOptions)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(authenticationScheme);
+        var services = builder.Services;
+        string sectionPath = (configuration as IConfigurationSection)?.Path ?? TokenValidationOptions.SectionName;
+
+        var options = services.AddOptions<McpBearerOptions>(authenticationScheme).ValidateOnStart();
+        if (configuration is not null)
+        {
+            options.Bind(configuration);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<McpBearerOptions>, McpBearerPostConfigureOptions>());
+        services.AddSingleton<IValidateOptions<McpBearerOptions>>(sp => new McpBearerOptionsValidator(
+            authenticationScheme,
+            sectionPath,
+            sp.GetService<IHostEnvironment>(),
+            sp.GetService<IServiceProviderIsService>()));
+        services.AddSingleton<IPostConfigureOptions<TokenCacheOptions>>(sp =>
+            new ResourceCacheInstanceName(authenticationScheme, sp.GetRequiredService<IOptionsMonitor<McpBearerOptions>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AuthKitOptions>, DevelopmentAuthKitOptions>(sp =>
+            new DevelopmentAuthKitOptions(sp.GetService<IHostEnvironment>())));
+
+        services.AddAuthorization();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AuthorizationServerMetadataCache>();
+        services.AddHttpClient(McpBearerDefaults.MetadataHttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler
+            {
+                // The copy must come from the authority itself, not from wherever a redirect points.
+                AllowAutoRedirect = false,
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
+
+        return builder.AddScheme<McpBearerOptions, McpBearerHandler>(authenticationScheme, McpBearerDefaults.DisplayName, configureOptions);
+    }
+}

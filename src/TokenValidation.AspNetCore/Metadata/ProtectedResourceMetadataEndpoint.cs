@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TokenValidation.AspNetCore.Cors;
+using TokenValidation.AuthKit;
+
+namespace TokenValidation.AspNetCore.Metadata;
+
+/// <summary>Answers <c>GET</c>, <c>HEAD</c> and <c>OPTIONS</c> on both Protected Resource Metadata paths.</summary>
+internal sealed class ProtectedResourceMetadataEndpoint(string scheme)
+{
+    public const string AllowedMethods = "GET, HEAD, OPTIONS";
+
+    public Task HandleAsync(HttpContext context)
+    {
+        if (HttpMethods.IsOptions(context.Request.Method))
+        {
+            CorsHeaders.WritePreflight(context, AllowedMethods);
+            return Task.CompletedTask;
+        }
+
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptionsMonitor<McpBearerOptions>>().Get(scheme);
+        var authority = services.GetService<IOptions<AuthKitOptions>>()?.Value.Authority;
+        var document = new ProtectedResourceMetadata
+        {
+            Resource = options.Resource!,
+
+            // Written exactly as configured: clients compare it with the authority's issuer character by character.
+            AuthorizationServers = string.IsNullOrEmpty(authority) ? null : [authority],
+            ScopesSupported = options.Scopes.Count == 0 ? null : [.. options.Scopes],
+            ResourceName = string.IsNullOrEmpty(options.ResourceName) ? null : options.ResourceName,
+            ResourceDocumentation = string.IsNullOrEmpty(options.ResourceDocumentation) ? null : options.ResourceDocumentation,
+        };
+
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(document, MetadataJsonContext.Default.ProtectedResourceMetadata);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        response.Headers.CacheControl = "public, max-age=3600";
+        CorsHeaders.ApplyToMetadata(response);
+        return HttpMethods.IsHead(context.Request.Method)
+            ? Task.CompletedTask
+            : response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+}

@@ -1,0 +1,14 @@
+namespace TokenValidation.AspNetCore.UserMapping;
+
+/// <summary>Options of the find-or-create user mapping.</summary>
+public sealed class McpUserMappingOptions
+{
+    /// <summary>The claim that carries the local user id. Default <c>local_user_id</c>.</summary>
+    public string ClaimType { get; set; } = McpBearerDefaults.LocalUserIdClaimType;
+
+    /// <summary>
+    /// Which token sources are mapped (<see cref="TokenIdentity.Source"/>). Default AuthKit only: API keys are
+    /// operator-issued service identities, not people signing up; add <see cref="TokenSources.ApiKey"/> to map them too.
+    /// </summary>
+    public IList<string> Sources { get; set; } = [TokenSources.AuthKit];
+}

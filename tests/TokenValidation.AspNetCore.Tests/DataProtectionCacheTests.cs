@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using TokenValidation.AspNetCore.Caching;
+using TokenValidation.AspNetCore.Tests.Infrastructure;
+using TokenValidation.Caching;
+using TokenValidation.Testing;
+
+namespace TokenValidation.AspNetCore.Tests;
+
+/// <summary>Level-2 values encrypted with ASP.NET Core Data Protection.</summary>
+public sealed class DataProtectionCacheTests : IClassFixture<AuthKitFixture>
+{
+    private readonly AuthKitStandIn _authKit;
+
+    public DataProtectionCacheTests(AuthKitFixture fixture) => _authKit = fixture.Reset();
+
+    [Fact]
+    public void Protector_round_trips_and_rejects_tampering_and_foreign_keys()
+    {
+        var protector = new DataProtectionTokenCacheValueProtector(new EphemeralDataProtectionProvider());
+        var plaintext = Encoding.UTF8.GetBytes("{\"s\":\"user_01\",\"m\":\"ada@example.com\"}");
+
+        var protectedValue = protector.Protect(plaintext);
+        var tampered = (byte[])protectedValue.Clone();
+        tampered[^1] ^= 1;
+
+        Assert.Equal(plaintext, protector.Unprotect(protectedValue));
+        Assert.DoesNotContain("ada@example.com", Encoding.UTF8.GetString(protectedValue), StringComparison.Ordinal);
+        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(tampered));
+        Assert.ThrowsAny<CryptographicException>(() => new DataProtectionTokenCacheValueProtector(new EphemeralDataProtectionProvider()).Unprotect(protectedValue));
+    }
+
+    [Fact]
+    public async Task Replicas_sharing_a_key_ring_read_each_others_protected_entries_and_redis_never_sees_the_email()
+    {
+        var redis = new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
+        var keyRing = new EphemeralDataProtectionProvider();
+        var token = AuthKitFixture.NewToken();
+        _authKit.AddUser(token, "user_dp", "secret.person@example.com", "Secret Person");
+
+        await using var first = Replica(redis, keyRing);
+        var result = await first.GetRequiredService<ITokenValidationService>().ValidateAsync(token);
+        var stored = await redis.GetAsync(first.GetRequiredService<DistributedTokenCache>().GetKey(TokenHash.Compute(token)));
+
+        await using var second = Replica(redis, keyRing);
+        var fromSecond = await second.GetRequiredService<ITokenValidationService>().ValidateAsync(token);
+
+        Assert.True(result.IsValid);
+        Assert.NotNull(stored);
+        Assert.DoesNotContain("secret.person", Encoding.UTF8.GetString(stored), StringComparison.Ordinal);
+        Assert.Equal("secret.person@example.com", fromSecond.Identity?.Email);
+        Assert.Equal(1, _authKit.UserInfoCalls);
+
+        // A replica with another key ring cannot read the value: a miss, answered by AuthKit, never an error.
+        await using var stranger = Replica(redis, new EphemeralDataProtectionProvider());
+        var fromStranger = await stranger.GetRequiredService<ITokenValidationService>().ValidateAsync(token);
+        Assert.True(fromStranger.IsValid);
+        Assert.Equal(2, _authKit.UserInfoCalls);
+    }
+
+    private ServiceProvider Replica(IDistributedCache redis, IDataProtectionProvider keyRing)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(redis);
+        services.AddTokenValidation()
+            .AddAuthKit(o =>
+            {
+                o.Authority = _authKit.Authority;
+                o.AllowHttp = true;
+            })
+            .AddDistributedCache()
+            .ProtectDistributedCacheValues();
+        services.AddSingleton(keyRing);
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Builder;
+using TokenValidation.Testing;
+
+namespace TokenValidation.AspNetCore.Tests.Infrastructure;
+
+/// <summary>What a test changes about <see cref="McpTestApp"/>.</summary>
+internal sealed class McpTestAppOptions(string authority)
+{
+    public Dictionary<string, string?> Settings { get; } = McpTestApp.DefaultSettings(authority);
+
+    public string Environment { get; set; } = "Production";
+
+    public CapturingLoggerProvider? Logs { get; set; }
+
+    public Action<TokenValidationBuilder>? TokenValidation { get; set; }
+
+    public Action<McpBearerOptions>? Bearer { get; set; }
+
+    public Action<WebApplicationBuilder>? Services { get; set; }
+
+    public Action<WebApplication>? BeforeRouting { get; set; }
+}
