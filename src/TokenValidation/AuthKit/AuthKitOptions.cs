@@ -1,3 +1,5 @@
+using TokenValidation.Resilience;
+
 namespace TokenValidation.AuthKit;
 
 /// <summary>Options for AuthKit access tokens. Bound from <c>TokenValidation:AuthKit</c>.</summary>
@@ -27,8 +29,15 @@ public sealed class AuthKitOptions
     /// <summary>Scopes given to AuthKit tokens whose userinfo answer has no <c>scope</c>/<c>scp</c>.</summary>
     public IList<string> DefaultScopes { get; set; } = [];
 
-    /// <summary>How long one userinfo attempt may take. Default 5 seconds.</summary>
+    /// <summary>
+    /// How long one validation may take in all: every attempt, the waits between them and reading the answer. A cache
+    /// miss answers Unavailable when it runs out. Default 5 seconds. Each single attempt is bounded separately by
+    /// <see cref="AuthKitResilienceOptions.AttemptTimeout"/> (default 2 seconds), capped at this.
+    /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Timeouts, retry and circuit breaker for the userinfo call. Bound from <c>TokenValidation:AuthKit:Resilience</c>.</summary>
+    public AuthKitResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>Userinfo answers larger than this are Unavailable. Default 64 KiB.</summary>
     public int MaxResponseBytes { get; set; } = 64 * 1024;

@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using TokenValidation.Caching;
 using TokenValidation.Diagnostics;
+using TokenValidation.Resilience;
 
 namespace TokenValidation.AuthKit;
 
@@ -12,15 +16,41 @@ namespace TokenValidation.AuthKit;
 /// Valid; 400/401/403 are Invalid; everything else (timeouts, refused connections, 429, 5xx, 404, unreadable bodies)
 /// is Unavailable, because telling an MCP client <c>invalid_token</c> makes the user log in again.
 /// </summary>
+/// <remarks>
+/// Retries, per-attempt timeouts and the circuit breaker live in the HTTP client's pipeline
+/// (<see cref="AuthKitResilienceHandler"/>, or the application's own handlers). Polly's rejections are mapped here
+/// whichever pipeline raised them, so an app's <c>AddStandardResilienceHandler()</c> gets the same answers.
+/// </remarks>
 internal sealed class AuthKitUserInfoValidator(
     IHttpClientFactory httpClientFactory,
     UserInfoEndpointResolver endpoints,
     IOptions<AuthKitOptions> options,
+    TimeProvider time,
+    TokenValidationDiagnostics diagnostics,
     ILogger<AuthKitUserInfoValidator> logger) : ITokenValidator
 {
     private readonly AuthKitOptions _options = options.Value;
 
     public async ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        // One span for the whole check, retries included (HttpClient adds one per attempt beneath it). Its tags are a
+        // fixed vocabulary: never the token, never its hash.
+        using var activity = diagnostics.ActivitySource.StartActivity("TokenValidation.AuthKit.UserInfo", ActivityKind.Client);
+        var result = await CheckAsync(token, cancellationToken).ConfigureAwait(false);
+        if (activity is not null)
+        {
+            activity.SetTag("tokenvalidation.source", TokenSources.AuthKit);
+            activity.SetTag("tokenvalidation.outcome", TokenValidationDiagnostics.OutcomeName(result.Outcome));
+            if (result.Outcome == TokenValidationOutcome.Unavailable)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, result.ErrorDescription);
+            }
+        }
+
+        return result;
+    }
+
+    private async ValueTask<TokenValidationResult> CheckAsync(string token, CancellationToken cancellationToken)
     {
         var endpoint = await endpoints.GetAsync(cancellationToken).ConfigureAwait(false);
         if (endpoint is null)
@@ -32,13 +62,29 @@ internal sealed class AuthKitUserInfoValidator(
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
+        // A backstop over the whole call, reading the body included: the pipeline's total timeout stops at the
+        // response headers, and with the pipeline turned off this is the only bound. Real time, like every wait on
+        // I/O here (see AuthKitResiliencePipeline).
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        linked.CancelAfter(_options.Timeout);
         try
         {
             var client = httpClientFactory.CreateClient(AuthKitDefaults.HttpClientName);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            return await ReadAsync(response, token, timeout.Token).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            return await ReadAsync(response, token, linked.Token).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            // The hint is what remains of the break. None (or nothing left, while a half-open probe is out) leaves the
+            // caller's default Retry-After, rather than inviting every client back at once.
+            var retryAfter = ex.RetryAfter > TimeSpan.Zero ? ex.RetryAfter : null;
+            diagnostics.CircuitRejection(TokenSources.AuthKit);
+            Log.UserInfoCircuitOpen(logger, Hash(token), retryAfter);
+            return TokenValidationResult.Unavailable("The authorization server is unavailable.", retryAfter);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return Unavailable(token, "timed out");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -64,7 +110,7 @@ internal sealed class AuthKitUserInfoValidator(
                 Log.UserInfoRejected(logger, Hash(token), (int)response.StatusCode);
                 return TokenValidationResult.Invalid("The access token is invalid, expired or revoked.");
             default:
-                return Unavailable(token, $"HTTP {(int)response.StatusCode}", RetryAfter(response));
+                return Unavailable(token, $"HTTP {(int)response.StatusCode}", TransientFailure.RetryAfter(response, time));
         }
 
         if (response.Content.Headers.ContentLength > _options.MaxResponseBytes)
@@ -108,13 +154,6 @@ internal sealed class AuthKitUserInfoValidator(
         Log.UserInfoUnavailable(logger, Hash(token), reason);
         return TokenValidationResult.Unavailable("The authorization server could not be reached.", retryAfter);
     }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } when date > DateTimeOffset.UtcNow => date - DateTimeOffset.UtcNow,
-        _ => null,
-    };
 
     private static string Hash(string token) => TokenHash.Compute(token).ToShortString();
 }

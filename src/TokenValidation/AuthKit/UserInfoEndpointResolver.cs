@@ -77,7 +77,7 @@ internal sealed class UserInfoEndpointResolver(
 
                 Log.DiscoveryFailed(logger, metadataUrl.ToString(), "no userinfo_endpoint in the metadata");
             }
-            catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or JsonException or Polly.ExecutionRejectedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 Log.DiscoveryFailed(logger, metadataUrl.ToString(), ex.GetType().Name);
             }

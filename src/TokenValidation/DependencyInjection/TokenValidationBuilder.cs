@@ -7,6 +7,7 @@ using TokenValidation.ApiKeys;
 using TokenValidation.AuthKit;
 using TokenValidation.Caching;
 using TokenValidation.DependencyInjection;
+using TokenValidation.Resilience;
 
 namespace TokenValidation;
 
@@ -28,19 +29,26 @@ public sealed class TokenValidationBuilder
 
     /// <summary>
     /// The named <see cref="HttpClient"/> that calls AuthKit, set up by <see cref="AddAuthKit"/>. Add your own handlers to
-    /// it, for example <c>AddStandardResilienceHandler()</c> from Microsoft.Extensions.Http.Resilience.
+    /// it, for example <c>AddStandardResilienceHandler()</c> from Microsoft.Extensions.Http.Resilience; then turn the
+    /// library's own pipeline off with <see cref="AuthKitResilienceOptions.Enabled"/> (<c>AuthKit:Resilience:Enabled</c>)
+    /// so failures are not retried twice. The client has no default request logging: IHttpClientFactory's logger puts
+    /// the raw <c>Authorization</c> header (the caller's token) in its log state at Trace, redaction or not.
     /// </summary>
     public IHttpClientBuilder? AuthKitHttpClient { get; private set; }
 
     /// <summary>
     /// Sends tokens starting with <see cref="AuthKitOptions.TokenPrefix"/> (<c>mat_</c>) to AuthKit's userinfo endpoint;
     /// with <see cref="AuthKitOptions.AcceptUnprefixedTokens"/>, also tokens no other prefix claims. Options are bound
-    /// from the <c>AuthKit</c> section; <see cref="AuthKitOptions.Authority"/> is required.
+    /// from the <c>AuthKit</c> section; <see cref="AuthKitOptions.Authority"/> is required. The call runs through a
+    /// resilience pipeline (timeouts, one retry, circuit breaker) configured by <see cref="AuthKitOptions.Resilience"/>.
     /// </summary>
     public TokenValidationBuilder AddAuthKit(Action<AuthKitOptions>? configure = null)
     {
+        // Called twice (say, once more to configure), AddAuthKit must not bind the section again (lists would double),
+        // stack a second pipeline (and a second retry) on the client, nor claim the prefix twice.
+        bool firstCall = !Services.Any(d => d.ServiceType == typeof(AuthKitResiliencePipeline));
         var options = Services.AddOptions<AuthKitOptions>().ValidateOnStart();
-        if (_configuration is not null)
+        if (_configuration is not null && firstCall)
         {
             options.Bind(_configuration.GetSection("AuthKit"));
         }
@@ -53,27 +61,41 @@ public sealed class TokenValidationBuilder
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthKitOptions>>(_validator));
         Services.TryAddSingleton<UserInfoEndpointResolver>();
         Services.TryAddSingleton<AuthKitUserInfoValidator>();
-        AuthKitHttpClient = Services.AddHttpClient(AuthKitDefaults.HttpClientName)
-            // The factory's default loggers put request headers (the bearer token) into structured log state.
-            .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                // The token goes to the userinfo endpoint and nowhere else: a redirect is an answer, not an instruction.
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.All,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-            });
-
-        Services.AddOptions<TokenValidationOptions>().Configure<IOptions<AuthKitOptions>>((o, authKit) =>
+        AuthKitHttpClient = Services.AddHttpClient(AuthKitDefaults.HttpClientName);
+        if (firstCall)
         {
-            Func<IServiceProvider, ITokenValidator> factory = sp => sp.GetRequiredService<AuthKitUserInfoValidator>();
-            o.Validators.Add(new TokenValidatorRegistration(authKit.Value.TokenPrefix, factory, TokenSources.AuthKit));
-            if (authKit.Value.AcceptUnprefixedTokens)
+            Services.AddSingleton<AuthKitResiliencePipeline>();
+            AuthKitHttpClient
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    // The token goes to the userinfo endpoint and nowhere else: a redirect is an answer, not an instruction.
+                    AllowAutoRedirect = false,
+                    AutomaticDecompression = DecompressionMethods.All,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    ConnectTimeout = TimeSpan.FromSeconds(5),
+                })
+
+                // IHttpClientFactory's default logging writes the request headers at Trace, and even with redaction
+                // (which only rewrites the message text) their structured state carries the raw Authorization value:
+                // the caller's bearer token, for any structured log sink. So this client has no default loggers; our
+                // own logs, HttpClient's metrics and activities remain. Redaction stays on for an app that adds them back.
+                .RemoveAllLoggers()
+                .RedactLoggedHeaders(static _ => true)
+
+                // First handler added, so the outermost: handlers the application adds later run once per attempt.
+                .AddHttpMessageHandler(static sp => new AuthKitResilienceHandler(sp.GetRequiredService<AuthKitResiliencePipeline>()));
+
+            Services.AddOptions<TokenValidationOptions>().Configure<IOptions<AuthKitOptions>>((o, authKit) =>
             {
-                o.Validators.Add(new TokenValidatorRegistration(null, factory, TokenSources.AuthKit));
-            }
-        });
+                Func<IServiceProvider, ITokenValidator> factory = sp => sp.GetRequiredService<AuthKitUserInfoValidator>();
+                o.Validators.Add(new TokenValidatorRegistration(authKit.Value.TokenPrefix, factory, TokenSources.AuthKit));
+                if (authKit.Value.AcceptUnprefixedTokens)
+                {
+                    o.Validators.Add(new TokenValidatorRegistration(null, factory, TokenSources.AuthKit));
+                }
+            });
+        }
+
         return this;
     }
 

@@ -64,7 +64,75 @@ internal sealed class TokenValidationOptionsValidator(string sectionPath) :
             errors.Add($"{key}:MaxResponseBytes must be at least 256 (got {options.MaxResponseBytes}).");
         }
 
+        ValidateResilience(errors, key, options);
         return Result(errors);
+    }
+
+    // The ranges are Polly's own, checked here so a bad value fails at start-up naming its key, not on the first miss.
+    private static void ValidateResilience(List<string> errors, string authKitKey, AuthKitOptions options)
+    {
+        var resilience = options.Resilience;
+        string key = authKitKey + ":Resilience";
+        if (resilience is null)
+        {
+            errors.Add($"{key} must not be null.");
+            return;
+        }
+
+        if (!resilience.Enabled)
+        {
+            return;
+        }
+
+        var minTimeout = TimeSpan.FromMilliseconds(10);
+        var maxDuration = TimeSpan.FromDays(1);
+        if (options.Timeout < minTimeout || options.Timeout > maxDuration)
+        {
+            errors.Add($"{authKitKey}:Timeout must be between 10 ms and 1 day while {key}:Enabled is on (got {options.Timeout}).");
+        }
+
+        // An AttemptTimeout above Timeout is not an error: it is capped at Timeout, so lowering the one documented
+        // Timeout keeps working without touching the nested setting.
+        if (resilience.AttemptTimeout < minTimeout || resilience.AttemptTimeout > maxDuration)
+        {
+            errors.Add($"{key}:AttemptTimeout must be between 10 ms and 1 day (got {resilience.AttemptTimeout}).");
+        }
+
+        if (resilience.MaxRetryAttempts is < 0 or > 5)
+        {
+            errors.Add($"{key}:MaxRetryAttempts must be between 0 and 5 (got {resilience.MaxRetryAttempts}).");
+        }
+
+        if (resilience.RetryDelay < TimeSpan.Zero || resilience.RetryDelay > maxDuration)
+        {
+            errors.Add($"{key}:RetryDelay must be between 0 and 1 day (got {resilience.RetryDelay}).");
+        }
+
+        if (resilience.MaxRetryAfter < TimeSpan.Zero)
+        {
+            errors.Add($"{key}:MaxRetryAfter must not be negative (got {resilience.MaxRetryAfter}).");
+        }
+
+        if (!(resilience.FailureRatio > 0 && resilience.FailureRatio <= 1))
+        {
+            errors.Add($"{key}:FailureRatio must be greater than 0 and at most 1 (got {resilience.FailureRatio}).");
+        }
+
+        var minWindow = TimeSpan.FromMilliseconds(500);
+        if (resilience.SamplingDuration < minWindow || resilience.SamplingDuration > maxDuration)
+        {
+            errors.Add($"{key}:SamplingDuration must be between 0.5 seconds and 1 day (got {resilience.SamplingDuration}).");
+        }
+
+        if (resilience.MinimumThroughput < 2)
+        {
+            errors.Add($"{key}:MinimumThroughput must be at least 2 (got {resilience.MinimumThroughput}).");
+        }
+
+        if (resilience.BreakDuration < minWindow || resilience.BreakDuration > maxDuration)
+        {
+            errors.Add($"{key}:BreakDuration must be between 0.5 seconds and 1 day (got {resilience.BreakDuration}).");
+        }
     }
 
     public ValidateOptionsResult Validate(string? name, ApiKeyOptions options)

@@ -29,6 +29,22 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Error, "AuthKit discovery failed at {MetadataUrl}: {Reason}")]
     public static partial void DiscoveryFailed(ILogger logger, string metadataUrl, string reason);
 
+    [LoggerMessage(13, LogLevel.Debug, "Token {TokenHash} answered Unavailable without calling AuthKit: its circuit is open (retry after {RetryAfter})")]
+    public static partial void UserInfoCircuitOpen(ILogger logger, string tokenHash, TimeSpan? retryAfter);
+
+    [LoggerMessage(14, LogLevel.Debug, "AuthKit attempt failed ({Reason}); retry {Attempt} in {Delay}")]
+    public static partial void UpstreamRetrying(ILogger logger, string reason, int attempt, TimeSpan delay);
+
+    // Transitions are logged once each, so an outage is a handful of lines, not one per request.
+    [LoggerMessage(15, LogLevel.Warning, "AuthKit circuit opened after repeated failures (last: {Reason}); cache misses answer Unavailable without calling AuthKit for {BreakDuration}")]
+    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration, string reason);
+
+    [LoggerMessage(16, LogLevel.Information, "AuthKit circuit half-open: the next cache miss probes AuthKit")]
+    public static partial void CircuitHalfOpened(ILogger logger);
+
+    [LoggerMessage(17, LogLevel.Information, "AuthKit circuit closed: AuthKit is answering again")]
+    public static partial void CircuitClosed(ILogger logger);
+
     [LoggerMessage(20, LogLevel.Debug, "API key {KeyName} rejected for token {TokenHash}: {Reason}")]
     public static partial void ApiKeyRejected(ILogger logger, string keyName, string tokenHash, string reason);
 

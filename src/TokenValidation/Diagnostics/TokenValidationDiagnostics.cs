@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Polly.CircuitBreaker;
 
 namespace TokenValidation.Diagnostics;
 
@@ -7,6 +8,20 @@ namespace TokenValidation.Diagnostics;
 /// The library's <see cref="Meter"/> and <see cref="ActivitySource"/>, both named <see cref="Name"/>. Subscribe with
 /// OpenTelemetry's <c>AddMeter("TokenValidation")</c> and <c>AddSource("TokenValidation")</c>.
 /// </summary>
+/// <remarks>
+/// Instruments (tags in brackets; no tag ever carries a token or its hash):
+/// <list type="bullet">
+/// <item><c>tokenvalidation.validations</c> [outcome: valid|invalid|unavailable, source: authkit|api_key|…|none]: every answer, hit or miss.</item>
+/// <item><c>tokenvalidation.cache.hits</c>, <c>tokenvalidation.cache.misses</c> [level: l1|l2].</item>
+/// <item><c>tokenvalidation.upstream.calls</c> [source, outcome] and <c>tokenvalidation.upstream.duration</c> (s) [source, outcome]: validator calls on a cache miss.</item>
+/// <item><c>tokenvalidation.coalesced_waits</c>: misses that waited on another request's call for the same token.</item>
+/// <item><c>tokenvalidation.cache.l2.failures</c> [operation: read|write|remove].</item>
+/// <item><c>tokenvalidation.upstream.rejections</c>: misses answered Unavailable at once by the bulkhead.</item>
+/// <item><c>tokenvalidation.upstream.retries</c> [source, reason: timeout|connection|http_5xx|http_429|http_408].</item>
+/// <item><c>tokenvalidation.circuit.transitions</c> [source, state: open|half_open|closed].</item>
+/// <item><c>tokenvalidation.circuit.rejections</c> [source]: misses answered Unavailable at once by an open circuit.</item>
+/// </list>
+/// </remarks>
 public sealed class TokenValidationDiagnostics : IDisposable
 {
     /// <summary>The name of the meter and the activity source.</summary>
@@ -21,6 +36,9 @@ public sealed class TokenValidationDiagnostics : IDisposable
     private readonly Counter<long> _coalescedWaits;
     private readonly Counter<long> _distributedCacheFailures;
     private readonly Counter<long> _bulkheadRejections;
+    private readonly Counter<long> _upstreamRetries;
+    private readonly Counter<long> _circuitTransitions;
+    private readonly Counter<long> _circuitRejections;
 
     /// <summary>Creates the instruments from <paramref name="meterFactory"/>.</summary>
     public TokenValidationDiagnostics(IMeterFactory meterFactory)
@@ -36,6 +54,9 @@ public sealed class TokenValidationDiagnostics : IDisposable
         _coalescedWaits = _meter.CreateCounter<long>("tokenvalidation.coalesced_waits", "{wait}", "Requests that waited on another request's upstream call for the same token.");
         _distributedCacheFailures = _meter.CreateCounter<long>("tokenvalidation.cache.l2.failures", "{failure}", "Level-2 cache reads or writes that failed or timed out.");
         _bulkheadRejections = _meter.CreateCounter<long>("tokenvalidation.upstream.rejections", "{rejection}", "Cache misses answered Unavailable because too many upstream calls were in flight.");
+        _upstreamRetries = _meter.CreateCounter<long>("tokenvalidation.upstream.retries", "{retry}", "Calls to a token's issuer retried after a transient failure, by source and reason.");
+        _circuitTransitions = _meter.CreateCounter<long>("tokenvalidation.circuit.transitions", "{transition}", "Circuit breaker state changes, by source and the state entered.");
+        _circuitRejections = _meter.CreateCounter<long>("tokenvalidation.circuit.rejections", "{rejection}", "Cache misses answered Unavailable without calling the issuer because its circuit was open.");
     }
 
     /// <summary>The activity source for upstream calls and cache fills.</summary>
@@ -68,9 +89,19 @@ public sealed class TokenValidationDiagnostics : IDisposable
     internal void UpstreamCall(string source, TokenValidationOutcome outcome, TimeSpan duration)
     {
         var sourceTag = new KeyValuePair<string, object?>("source", source);
-        _upstreamCalls.Add(1, sourceTag, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
-        _upstreamDuration.Record(duration.TotalSeconds, sourceTag);
+        var outcomeTag = new KeyValuePair<string, object?>("outcome", OutcomeName(outcome));
+        _upstreamCalls.Add(1, sourceTag, outcomeTag);
+        _upstreamDuration.Record(duration.TotalSeconds, sourceTag, outcomeTag);
     }
+
+    internal void UpstreamRetry(string source, string reason) =>
+        _upstreamRetries.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("reason", reason));
+
+    internal void CircuitStateChanged(string source, CircuitState state) =>
+        _circuitTransitions.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("state", CircuitStateName(state)));
+
+    internal void CircuitRejection(string source) =>
+        _circuitRejections.Add(1, new KeyValuePair<string, object?>("source", source));
 
     internal void CoalescedWait() => _coalescedWaits.Add(1);
 
@@ -84,6 +115,14 @@ public sealed class TokenValidationDiagnostics : IDisposable
         TokenValidationOutcome.Valid => "valid",
         TokenValidationOutcome.Invalid => "invalid",
         _ => "unavailable",
+    };
+
+    internal static string CircuitStateName(CircuitState state) => state switch
+    {
+        CircuitState.Closed => "closed",
+        CircuitState.Open => "open",
+        CircuitState.HalfOpen => "half_open",
+        _ => "isolated",
     };
 
     /// <inheritdoc />
