@@ -153,7 +153,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         }
         catch (Exception ex)
         {
-            Log.ValidatorThrew(_logger, ex, route.Name, key.ToShortString());
+            Log.ValidatorThrew(_logger, route.Name, key.ToShortString(), ex.ToString().Replace(token, "[token]", StringComparison.Ordinal));
             result = Unavailable("The token could not be checked.");
         }
         finally
@@ -245,7 +245,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         }
         catch (Exception ex)
         {
-            Log.ValidatorThrew(_logger, ex, route.Name, key.ToShortString());
+            Log.ValidatorThrew(_logger, route.Name, key.ToShortString(), ex.ToString().Replace(token, "[token]", StringComparison.Ordinal));
             result = Unavailable("The token could not be checked.");
         }
         finally

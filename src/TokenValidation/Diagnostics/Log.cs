@@ -11,8 +11,9 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Debug, "Token {TokenHash} validated by {Validator}: {Outcome}")]
     public static partial void Validated(ILogger logger, string tokenHash, string validator, TokenValidationOutcome outcome);
 
-    [LoggerMessage(3, LogLevel.Warning, "Validator {Validator} threw for token {TokenHash}; answering Unavailable")]
-    public static partial void ValidatorThrew(ILogger logger, Exception exception, string validator, string tokenHash);
+    // The exception is logged as redacted text, not as an exception: an application validator may have put the token in its message.
+    [LoggerMessage(3, LogLevel.Warning, "Validator {Validator} threw for token {TokenHash}; answering Unavailable: {Exception}")]
+    public static partial void ValidatorThrew(ILogger logger, string validator, string tokenHash, string exception);
 
     [LoggerMessage(4, LogLevel.Warning, "Identity enrichment failed for token {TokenHash}; answering Unavailable")]
     public static partial void EnricherThrew(ILogger logger, Exception exception, string tokenHash);

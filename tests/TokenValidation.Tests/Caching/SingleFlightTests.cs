@@ -72,6 +72,8 @@ public sealed class SingleFlightTests
         Assert.Equal(TokenValidationOutcome.Unavailable, first.Outcome);
         Assert.Equal(TokenValidationOutcome.Valid, second.Outcome);
         Assert.Equal(2, validator.Calls);
+        Assert.Contains(host.Logs.Logs, l => l.Message.Contains("issuer exploded for [token]"));
+        Assert.False(host.Logs.AnyContains("thr_token_value"));
     }
 
     private sealed class ThrowingOnceValidator : ITokenValidator
@@ -82,7 +84,7 @@ public sealed class SingleFlightTests
 
         public ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _calls) == 1
-                ? throw new InvalidOperationException("issuer exploded")
+                ? throw new InvalidOperationException("issuer exploded for " + token)
                 : new(TokenValidationResult.Valid(new TokenIdentity { Subject = "s", Source = "thr" }));
     }
 }
