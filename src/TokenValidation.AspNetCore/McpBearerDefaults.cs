@@ -39,6 +39,14 @@ public static class McpBearerDefaults
     /// <summary>The claim carrying the application's own user id, added by the user mapper.</summary>
     public const string LocalUserIdClaimType = "local_user_id";
 
+    /// <summary>
+    /// The <see cref="Microsoft.AspNetCore.Authentication.AuthenticationProperties"/> parameter (a <c>string[]</c>) naming the
+    /// scopes a forbid is about, for endpoints whose policy does not say (for example one <c>/mcp</c> endpoint that checks
+    /// each tool's scopes itself). Set it with <c>properties.SetParameter(RequiredScopesParameter, scopes)</c> before
+    /// <c>ForbidAsync</c>; the 403 then names them in <c>insufficient_scope</c>.
+    /// </summary>
+    public const string RequiredScopesParameter = "TokenValidation.RequiredScopes";
+
     /// <summary>The JSON-RPC error code of every authentication and authorization error body.</summary>
     public const int JsonRpcErrorCode = -32001;
 

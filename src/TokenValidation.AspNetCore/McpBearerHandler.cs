@@ -117,7 +117,9 @@ public class McpBearerHandler : AuthenticationHandler<McpBearerOptions>
     {
         var authenticated = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
         var principal = authenticated.Principal ?? Context.User;
-        var required = await EndpointScopes.GetRequiredAsync(Context).ConfigureAwait(false);
+        var required = properties.GetParameter<string[]>(McpBearerDefaults.RequiredScopesParameter) is { Length: > 0 } given
+            ? given
+            : await EndpointScopes.GetRequiredAsync(Context).ConfigureAwait(false);
         var granted = EndpointScopes.Granted(principal);
         string[] missing = [.. required.Where(s => !granted.Contains(s, StringComparer.Ordinal))];
         var context = new McpBearerForbiddenContext(Context, Scheme, Options, properties)

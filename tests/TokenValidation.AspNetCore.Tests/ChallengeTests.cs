@@ -175,6 +175,21 @@ public sealed class ChallengeTests : IClassFixture<AuthKitFixture>
     }
 
     [Fact]
+    public async Task Scopes_named_at_forbid_time_are_the_ones_the_403_asks_for()
+    {
+        await using var app = await McpTestApp.StartAsync(Options());
+        var token = AuthKitFixture.NewToken();
+        _authKit.AddUser(token, "user_01", extra: new { scope = "mcp:tools" });
+
+        using var response = await app.GetAsync("/forbid-with-scopes", token);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(
+            $"Bearer error=\"insufficient_scope\", scope=\"notes:write mcp:tools\", resource_metadata=\"{McpTestApp.RootMetadataUrl}\"",
+            response.Header("WWW-Authenticate"));
+    }
+
+    [Fact]
     public async Task Valid_token_with_the_required_scope_is_200_with_the_identity_as_claims()
     {
         await using var app = await McpTestApp.StartAsync(Options());

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Authorization;
@@ -92,6 +93,14 @@ internal sealed class McpTestApp : IAsyncDisposable
         app.MapGet("/resources", EchoAsync).RequireAuthorization("resources");
         app.MapGet("/admin", EchoAsync).RequireAuthorization("admin");
         app.MapGet("/anonymous", context => context.Response.WriteAsync("anonymous"));
+
+        // An endpoint that decides scopes itself (as one /mcp endpoint does per tool) and names them at forbid time.
+        app.MapGet("/forbid-with-scopes", context =>
+        {
+            var properties = new AuthenticationProperties();
+            properties.SetParameter(McpBearerDefaults.RequiredScopesParameter, new[] { "notes:write" });
+            return context.ForbidAsync(McpBearerDefaults.AuthenticationScheme, properties);
+        }).RequireAuthorization();
         return app;
     }
 

@@ -1,0 +1,121 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using TokenValidation.AspNetCore;
+
+namespace McpServerSample.Development;
+
+/// <summary>
+/// A stand-in for AuthKit inside the sample, for trying it without a WorkOS account: it mints opaque <c>mat_</c> tokens
+/// for one development user and answers <c>/oauth/userinfo</c> for them, as AuthKit does. Development only: it hands
+/// out tokens to anyone who asks.
+/// </summary>
+public sealed class DevAuthKit
+{
+    /// <summary>Where the stand-in is mapped on the sample's own origin.</summary>
+    public const string PathPrefix = "/dev-authkit";
+
+    private readonly ConcurrentDictionary<string, string[]> _tokens = new(StringComparer.Ordinal);
+    private readonly IResult _metadata;
+
+    /// <summary>Creates the stand-in and mints <see cref="DevToken"/>.</summary>
+    /// <param name="environment">Must be Development.</param>
+    /// <param name="origin">The sample's origin, for example <c>http://127.0.0.1:5080</c>.</param>
+    /// <param name="scopes">The scopes AuthKit would grant: those of <see cref="DevToken"/>, and the most a minted token gets.</param>
+    /// <exception cref="InvalidOperationException">Not in Development.</exception>
+    public DevAuthKit(IHostEnvironment environment, string origin, IEnumerable<string> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentException.ThrowIfNullOrEmpty(origin);
+        ArgumentNullException.ThrowIfNull(scopes);
+        if (!environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                $"The development AuthKit stand-in runs only in the Development environment (this is '{environment.EnvironmentName}'): " +
+                "it gives tokens to anyone who asks. Set TokenValidation:AuthKit:Authority to your AuthKit domain, " +
+                "for example https://your-subdomain.authkit.app.");
+        }
+
+        Authority = origin.TrimEnd('/') + PathPrefix;
+        Scopes = [.. scopes];
+        DevToken = Mint(Scopes);
+        _metadata = Results.Json(
+            new DevAuthorizationServerMetadata(Authority, Authority + "/oauth/token", Authority + "/oauth/userinfo", Scopes, ["client_credentials"], ["none"]),
+            SampleJsonContext.Default.DevAuthorizationServerMetadata);
+    }
+
+    /// <summary>The stand-in's issuer, and the authority the sample validates <c>mat_</c> tokens against.</summary>
+    public string Authority { get; }
+
+    /// <summary>The scopes the stand-in grants.</summary>
+    public IReadOnlyList<string> Scopes { get; }
+
+    /// <summary>A token for <see cref="DevUser"/> with every scope, minted at start-up and printed for <c>curl</c>.</summary>
+    public string DevToken { get; }
+
+    /// <summary>The one user the stand-in knows.</summary>
+    public DevUserInfo DevUser { get; } = new("user_01DEVELOPMENT0000000000000", "dev@example.com", "Dev User", null);
+
+    /// <summary>Mints a new token for <see cref="DevUser"/> carrying <paramref name="scopes"/> (those the stand-in grants).</summary>
+    public string Mint(IEnumerable<string> scopes)
+    {
+        Span<byte> secret = stackalloc byte[32];
+        RandomNumberGenerator.Fill(secret);
+        string token = "mat_" + Base64Url.EncodeToString(secret);
+        _tokens[token] = [.. scopes.Where(Scopes.Contains).Distinct(StringComparer.Ordinal)];
+        return token;
+    }
+
+    /// <summary>The userinfo answer for <paramref name="token"/>, or <see langword="null"/> when it was not minted here.</summary>
+    public DevUserInfo? UserInfo(string token) =>
+        _tokens.TryGetValue(token, out var scopes) ? DevUser with { Scope = string.Join(' ', scopes) } : null;
+
+    /// <summary>Answers a request under <see cref="PathPrefix"/> (the branch has taken the prefix off the path).</summary>
+    internal async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var result = request.Path.Value switch
+        {
+            McpBearerDefaults.AuthorizationServerMetadataPath when HttpMethods.IsGet(request.Method) => _metadata,
+            "/oauth/userinfo" when HttpMethods.IsGet(request.Method) || HttpMethods.IsPost(request.Method) => UserInfo(context),
+            "/oauth/token" when HttpMethods.IsPost(request.Method) => await TokenAsync(context),
+            _ => Results.NotFound(),
+        };
+        await result.ExecuteAsync(context);
+    }
+
+    /// <summary>Answers the path-inserted metadata URL, where RFC 8414 clients look for an issuer with a path.</summary>
+    internal Task HandleMetadataAsync(HttpContext context) =>
+        (HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.HasValue ? _metadata : Results.NotFound()).ExecuteAsync(context);
+
+    private IResult UserInfo(HttpContext context)
+    {
+        string? authorization = context.Request.Headers.Authorization;
+        var user = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? UserInfo(authorization["Bearer ".Length..].Trim())
+            : null;
+        if (user is null)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            return Results.Json(new DevOAuthError("invalid_token", "The access token is invalid or expired."), SampleJsonContext.Default.DevOAuthError, statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        return Results.Json(user, SampleJsonContext.Default.DevUserInfo);
+    }
+
+    // Client credentials without client authentication: anyone may ask, which is why this exists only in Development.
+    private async Task<IResult> TokenAsync(HttpContext context)
+    {
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : FormCollection.Empty;
+        if (form["grant_type"] != "client_credentials")
+        {
+            return Results.Json(new DevOAuthError("unsupported_grant_type", "Only client_credentials is supported."), SampleJsonContext.Default.DevOAuthError, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // No scope parameter: every scope, as the printed token has; "scope=" asks for none.
+        var requested = form.TryGetValue("scope", out var scope) ? scope.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries) : Scopes;
+        string token = Mint(requested);
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Json(new DevTokenResponse(token, "Bearer", UserInfo(token)!.Scope!), SampleJsonContext.Default.DevTokenResponse);
+    }
+}

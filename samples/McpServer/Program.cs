@@ -1,0 +1,79 @@
+using McpServerSample;
+using McpServerSample.Development;
+using McpServerSample.Mcp;
+using McpServerSample.Users;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using TokenValidation.AspNetCore;
+using TokenValidation.Redis;
+
+// `dotnet run -- new-api-key [name]` mints an API key, prints the configuration for its hash, and exits.
+if (args is ["new-api-key", ..])
+{
+    return ApiKeyCommand.Run(args, Console.Out, Console.Error);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+var tokenValidation = builder.Configuration.GetSection("TokenValidation");
+
+// Development defaults: the resource is this server's own /mcp and, unless an authority is configured, mat_ tokens
+// are checked against the AuthKit stand-in mapped on this same origin.
+if (builder.Environment.IsDevelopment())
+{
+    string origin = DevelopmentOrigin.Resolve(builder);
+    if (string.IsNullOrEmpty(tokenValidation["Resource"]))
+    {
+        builder.Configuration.AddInMemoryCollection([new("TokenValidation:Resource", origin + "/mcp")]);
+    }
+
+    if (string.IsNullOrEmpty(tokenValidation["AuthKit:Authority"]))
+    {
+        builder.AddDevAuthKit(origin, tokenValidation.GetSection("Scopes").Get<string[]>() ?? []);
+    }
+}
+
+builder.Services.AddDbContext<SampleDbContext>(o => o.UseSqlite(builder.Configuration.GetConnectionString("Sample")));
+
+var validation = builder.Services.AddTokenValidation(tokenValidation)
+    .AddAuthKit()
+    .AddApiKeys()
+    .AddUserMapper<SqliteUserMapper>();
+
+// Level 2: validations shared by every replica through Redis. Production apps register AddStackExchangeRedisCache;
+// this sample uses the repository's small client, as that package does not restore here.
+if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)
+{
+    builder.Services.AddRedisDistributedCache(o => o.Configuration = redis);
+    validation.AddDistributedCache();
+}
+
+builder.Services.AddAuthentication(McpBearerDefaults.AuthenticationScheme)
+    .AddMcpBearer(tokenValidation);
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(SampleTools.ToolsScope, policy => policy.RequireScopes(SampleTools.ToolsScope));
+builder.Services.AddSampleMcpServer();
+
+var app = builder.Build();
+
+using (var scope = app.Services.CreateScope())
+{
+    scope.ServiceProvider.GetRequiredService<SampleDbContext>().Database.EnsureCreated();
+}
+
+if (app.Services.GetService<DevAuthKit>() is not null)
+{
+    app.UseDevAuthKit();
+}
+
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapProtectedResourceMetadata();
+app.MapAuthorizationServerMetadata();
+
+// Authenticated, any scope: per-tool scopes are checked on tools/call (see McpToolAuthorization).
+app.MapMcp("/mcp").RequireAuthorization();
+
+app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app.Services, Console.Out));
+await app.RunAsync();
+return 0;
