@@ -53,12 +53,14 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         _time = time;
         _logger = logger;
 
+        var routes = TokenValidatorRoutes.Expand(_options, services);
+
         // Longest prefix first, so "mat_live_" can be routed apart from "mat_".
-        _routes = [.. _options.Validators
+        _routes = [.. routes
             .Where(r => r.Prefix is not null)
             .OrderByDescending(r => r.Prefix!.Length)
-            .Select(r => new Route(r.Prefix, r.Factory(services), r.Name))];
-        var fallback = _options.Validators.LastOrDefault(r => r.Prefix is null);
+            .Select(r => new Route(r.Prefix, r.Registration.Factory(services), r.Registration.Name))];
+        var fallback = routes.LastOrDefault(r => r.Prefix is null).Registration;
         _fallback = fallback is null ? null : new Route(null, fallback.Factory(services), fallback.Name);
     }
 

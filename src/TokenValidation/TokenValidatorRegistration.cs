@@ -1,4 +1,15 @@
 namespace TokenValidation;
 
-/// <summary>A validator type and the prefix it answers for; a <see langword="null"/> prefix marks the fallback.</summary>
-internal sealed record TokenValidatorRegistration(string? Prefix, Func<IServiceProvider, ITokenValidator> Factory, string Name);
+/// <summary>
+/// A validator and the prefixes it answers for; a <see langword="null"/> prefix marks the fallback. Prefixes are read
+/// from the container when the routes are built, so a registration never forces another options class to validate
+/// while this one is being configured (which would report that class's errors twice).
+/// </summary>
+internal sealed record TokenValidatorRegistration(
+    Func<IServiceProvider, IReadOnlyList<string?>> Prefixes,
+    Func<IServiceProvider, ITokenValidator> Factory,
+    string Name)
+{
+    public static TokenValidatorRegistration ForPrefix(string? prefix, Func<IServiceProvider, ITokenValidator> factory, string name) =>
+        new(_ => [prefix], factory, name);
+}

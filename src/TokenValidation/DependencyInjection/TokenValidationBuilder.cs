@@ -85,15 +85,12 @@ public sealed class TokenValidationBuilder
                 // First handler added, so the outermost: handlers the application adds later run once per attempt.
                 .AddHttpMessageHandler(static sp => new AuthKitResilienceHandler(sp.GetRequiredService<AuthKitResiliencePipeline>()));
 
-            Services.AddOptions<TokenValidationOptions>().Configure<IOptions<AuthKitOptions>>((o, authKit) =>
-            {
-                Func<IServiceProvider, ITokenValidator> factory = sp => sp.GetRequiredService<AuthKitUserInfoValidator>();
-                o.Validators.Add(new TokenValidatorRegistration(authKit.Value.TokenPrefix, factory, TokenSources.AuthKit));
-                if (authKit.Value.AcceptUnprefixedTokens)
-                {
-                    o.Validators.Add(new TokenValidatorRegistration(null, factory, TokenSources.AuthKit));
-                }
-            });
+            Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
+                sp => sp.GetRequiredService<IOptions<AuthKitOptions>>().Value is var authKit && authKit.AcceptUnprefixedTokens
+                    ? [authKit.TokenPrefix, null]
+                    : [authKit.TokenPrefix],
+                sp => sp.GetRequiredService<AuthKitUserInfoValidator>(),
+                TokenSources.AuthKit)));
         }
 
         return this;
@@ -127,8 +124,10 @@ public sealed class TokenValidationBuilder
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiKeyOptions>>(_validator));
         Services.TryAddSingleton<IApiKeyStore, ConfigurationApiKeyStore>();
         Services.TryAddSingleton<ApiKeyValidator>();
-        Services.AddOptions<TokenValidationOptions>().Configure<IOptions<ApiKeyOptions>>((o, apiKeys) =>
-            o.Validators.Add(new TokenValidatorRegistration(apiKeys.Value.Prefix, sp => sp.GetRequiredService<ApiKeyValidator>(), TokenSources.ApiKey)));
+        Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
+            sp => [sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Prefix],
+            sp => sp.GetRequiredService<ApiKeyValidator>(),
+            TokenSources.ApiKey)));
         return this;
     }
 
@@ -189,7 +188,7 @@ public sealed class TokenValidationBuilder
         Services.TryAddSingleton<TValidator>();
         string name = source ?? typeof(TValidator).Name;
         Services.Configure<TokenValidationOptions>(o =>
-            o.Validators.Add(new TokenValidatorRegistration(prefix, sp => sp.GetRequiredService<TValidator>(), name)));
+            o.Validators.Add(TokenValidatorRegistration.ForPrefix(prefix, sp => sp.GetRequiredService<TValidator>(), name)));
         return this;
     }
 }

@@ -30,16 +30,6 @@ internal sealed class TokenValidationOptionsValidator(string sectionPath) :
             errors.Add($"{sectionPath}:DefaultRetryAfterSeconds must be at least 1 (got {options.DefaultRetryAfterSeconds}).");
         }
 
-        foreach (var group in options.Validators.Where(v => v.Prefix is not null).GroupBy(v => v.Prefix, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            errors.Add($"Token prefix '{group.Key}' is claimed by more than one validator: {string.Join(", ", group.Select(v => v.Name))}.");
-        }
-
-        if (options.Validators.Count(v => v.Prefix is null) > 1)
-        {
-            errors.Add($"More than one fallback validator is registered: {string.Join(", ", options.Validators.Where(v => v.Prefix is null).Select(v => v.Name))}.");
-        }
-
         return Result(errors);
     }
 

@@ -49,6 +49,7 @@ public static class TokenValidationServiceCollectionExtensions
 
         var validator = new TokenValidationOptionsValidator(sectionPath);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenValidationOptions>>(validator));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenValidationOptions>, TokenValidatorRoutesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenCacheOptions>>(validator));
 
         services.AddMetrics();

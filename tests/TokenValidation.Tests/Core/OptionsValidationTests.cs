@@ -49,6 +49,30 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task A_bad_authority_is_reported_once()
+    {
+        using var host = BuildHost(new Dictionary<string, string?>());
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        var messages = Messages(error);
+        Assert.Equal(messages.IndexOf("Authority is required", StringComparison.Ordinal), messages.LastIndexOf("Authority is required", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Two_validators_claiming_one_prefix_fail_start_up()
+    {
+        using var host = BuildHost(
+            new Dictionary<string, string?> { ["TokenValidation:AuthKit:Authority"] = "https://auth.example.com" },
+            b => b.AddValidator<CountingValidator>("mat_", "custom").AddFallbackValidator<CountingValidator>("one").AddFallbackValidator<CountingValidator>("two"));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("Token prefix 'mat_' is claimed by more than one validator: authkit, custom.", Messages(error));
+        Assert.Contains("More than one fallback validator is registered: one, two.", Messages(error));
+    }
+
+    [Fact]
     public async Task Good_configuration_starts()
     {
         using var host = BuildHost(new Dictionary<string, string?> { ["TokenValidation:AuthKit:Authority"] = "https://auth.example.com" });
@@ -62,11 +86,12 @@ public sealed class OptionsValidationTests
         ? string.Join("\n", aggregate.Flatten().InnerExceptions.OfType<OptionsValidationException>().Select(e => e.Message))
         : Assert.IsType<OptionsValidationException>(error).Message;
 
-    private static IHost BuildHost(Dictionary<string, string?> settings)
+    private static IHost BuildHost(Dictionary<string, string?> settings, Action<TokenValidationBuilder>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddTokenValidation(builder.Configuration.GetSection("TokenValidation")).AddAuthKit().AddApiKeys();
+        var validation = builder.Services.AddTokenValidation(builder.Configuration.GetSection("TokenValidation")).AddAuthKit().AddApiKeys();
+        configure?.Invoke(validation);
         return builder.Build();
     }
 }
