@@ -1,0 +1,39 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using TokenValidation.Benchmarks;
+
+// Usage: dotnet run -c Release --project benchmarks/TokenValidation.Benchmarks -- [--quick] [--paired] [BenchmarkDotNet arguments]
+//   --quick      short jobs (1 launch, 3 warm-up and 5 measured iterations) for a smoke run of a few minutes
+//   --paired     instead of BenchmarkDotNet, the interleaved cross-check of the §10 ratios (PairedRunner.cs)
+//   no --filter  runs every class (BenchmarkDotNet would otherwise ask interactively)
+// After the run, the CONTRACT.md §10 ratios are printed and written to <artifacts>/results/section10.md
+// (paired.md for --paired).
+var quick = args.Contains("--quick");
+var rest = args.Where(a => a is not ("--quick" or "--paired")).ToList();
+if (args.Contains("--paired"))
+{
+    int at = rest.IndexOf("--artifacts");
+    var artifacts = at >= 0 && at + 1 < rest.Count ? rest[at + 1] : "BenchmarkDotNet.Artifacts";
+    return PairedRunner.Run(quick, Path.Combine(artifacts, "results"));
+}
+
+if (!rest.Any(a => a is "--filter" or "-f" or "--list" or "--help" or "-h" or "--info" or "--version"))
+{
+    rest.AddRange(["--filter", "*"]);
+}
+
+var job = quick
+    ? Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(5).WithId("Quick")
+    : Job.Default.WithId("Full");
+
+var config = DefaultConfig.Instance
+    .AddJob(job.AsDefault())
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .AddColumn(StatisticColumn.P95)
+    .WithSummaryStyle(DefaultConfig.Instance.SummaryStyle.WithRatioStyle(RatioStyle.Value));
+
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(L1HitBenchmarks).Assembly).Run([.. rest], config).ToList();
+return Section10Report.Write(summaries);

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Reports;
+
+namespace TokenValidation.Benchmarks;
+
+/// <summary>Prints the CONTRACT.md §10 ratios from the run's summaries and writes them to results/section10.md.</summary>
+internal static class Section10Report
+{
+    public static int Write(IReadOnlyList<Summary> summaries)
+    {
+        var reports = summaries.SelectMany(s => s.Reports).Where(r => r.ResultStatistics is not null).ToList();
+        if (reports.Count == 0)
+        {
+            // --list, --help and the like run nothing; a run whose benchmarks all failed is an error.
+            if (summaries.Count > 0)
+            {
+                Console.Error.WriteLine("No benchmark produced a result.");
+                return 1;
+            }
+
+            return 0;
+        }
+
+        double? Mean(string type, string method) => Find(type, method)?.ResultStatistics!.Mean;
+        long? Allocated(string type, string method) => Find(type, method) is { } r ? r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) : null;
+        BenchmarkReport? Find(string type, string method) => reports.FirstOrDefault(r =>
+            r.BenchmarkCase.Descriptor.Type.Name == type && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method);
+
+        // Rows measured twice (first and last: a bracket against drift on a shared machine) count as their mean.
+        double? Pair(string type, string first, string repeat) =>
+            (Mean(type, first), Mean(type, repeat)) switch
+            {
+                ({ } a, { } b) => (a + b) / 2,
+                ({ } a, null) => a,
+                (null, var b) => b,
+            };
+
+        const string L1 = nameof(L1HitBenchmarks);
+        const string L2 = nameof(L2HitBenchmarks);
+        const string Miss = nameof(MissBenchmarks);
+        const string Keys = nameof(ApiKeyAndRejectionBenchmarks);
+
+        var rows = new List<string[]>();
+        void Ratio(string check, double? numerator, double? denominator, string target, Func<double, bool>? pass)
+        {
+            if (numerator is not { } n || denominator is not { } d || d <= 0)
+            {
+                return;
+            }
+
+            double ratio = n / d;
+            rows.Add([check, ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×", target, pass is null ? "info" : pass(ratio) ? "met" : "MISSED"]);
+        }
+
+        var l1 = Pair(L1, nameof(L1HitBenchmarks.L1Hit), nameof(L1HitBenchmarks.L1HitRepeat));
+        var floor = Pair(L1, nameof(L1HitBenchmarks.Sha256Floor), nameof(L1HitBenchmarks.Sha256FloorRepeat));
+        Ratio("L1 hit / SHA-256 floor", l1, floor, "≤ 1.5×", r => r <= 1.5);
+        if (Allocated(L1, nameof(L1HitBenchmarks.L1Hit)) is { } bytes)
+        {
+            rows.Add(["L1 hit allocated", bytes.ToString(CultureInfo.InvariantCulture) + " B/op", "≤ 256 B", bytes <= 256 ? "met" : "MISSED"]);
+        }
+
+        Ratio("RS256 JWT validation / L1 hit", Mean(L1, nameof(L1HitBenchmarks.JwtRs256Validation)), l1, "≥ 20×", r => r >= 20);
+        Ratio("Introspection cache hit (IDistributedCache + JSON) / L1 hit", Mean(L1, nameof(L1HitBenchmarks.IntrospectionCacheHit)), l1, "≥ 3×", r => r >= 3);
+        Ratio("SHA-256 + hex + IMemoryCache / L1 hit", Mean(L1, nameof(L1HitBenchmarks.Sha256HexMemoryCache)), l1, "(none)", null);
+        Ratio("L1 hit with a MeterListener / SHA-256 floor", Mean(L1, nameof(L1HitBenchmarks.L1HitWithMetricsListener)), floor, "(none)", null);
+        var l2 = Pair(L2, nameof(L2HitBenchmarks.L2Hit), nameof(L2HitBenchmarks.L2HitRepeat));
+        var get = Pair(L2, nameof(L2HitBenchmarks.RedisGet), nameof(L2HitBenchmarks.RedisGetRepeat));
+        Ratio("L2 hit / bare Redis GET (same RedisDistributedCache)", l2, get, "≤ 1.2×", r => r <= 1.2);
+        Ratio("L2 hit / raw StackExchange.Redis GET", l2, Mean(L2, nameof(L2HitBenchmarks.RawStackExchangeRedisGet)), "(none)", null);
+        Ratio("GET + library's per-call timeout / bare GET", Mean(L2, nameof(L2HitBenchmarks.RedisGetWithTimeout)), get, "(none)", null);
+        Ratio("GET + shared deadline token / bare GET", Mean(L2, nameof(L2HitBenchmarks.RedisGetWithSharedDeadline)), get, "(none)", null);
+        Ratio("Miss / bare HttpClient GET of userinfo", Mean(Miss, nameof(MissBenchmarks.UserInfoMiss)), Mean(Miss, nameof(MissBenchmarks.BareHttpGet)), "(none)", null);
+        Ratio("API key L1 hit / SHA-256 floor", Mean(Keys, nameof(ApiKeyAndRejectionBenchmarks.ApiKeyL1Hit)), Mean(Keys, nameof(ApiKeyAndRejectionBenchmarks.Sha256Floor)), "(none)", null);
+
+        void Drift(string what, string type, string first, string repeat)
+        {
+            if (Mean(type, first) is { } a && Mean(type, repeat) is { } b)
+            {
+                rows.Add([what + ": measured last / first", (b / a).ToString("0.00", CultureInfo.InvariantCulture) + "×", "(drift)", "info"]);
+            }
+        }
+
+        Drift("SHA-256 floor", L1, nameof(L1HitBenchmarks.Sha256Floor), nameof(L1HitBenchmarks.Sha256FloorRepeat));
+        Drift("L1 hit", L1, nameof(L1HitBenchmarks.L1Hit), nameof(L1HitBenchmarks.L1HitRepeat));
+        Drift("Redis GET", L2, nameof(L2HitBenchmarks.RedisGet), nameof(L2HitBenchmarks.RedisGetRepeat));
+        Drift("L2 hit", L2, nameof(L2HitBenchmarks.L2Hit), nameof(L2HitBenchmarks.L2HitRepeat));
+
+        var text = new StringBuilder();
+        text.AppendLine("| CONTRACT.md §10 check (ratio of means; rows measured twice count as the mean of both) | measured | target | |");
+        text.AppendLine("|---|---:|---|---|");
+        foreach (var row in rows)
+        {
+            text.AppendLine("| " + string.Join(" | ", row) + " |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("// * CONTRACT.md §10 (ratios of means from this run) *");
+        Console.Write(text);
+
+        var directory = summaries.FirstOrDefault(s => s.Reports.Length > 0)?.ResultsDirectoryPath;
+        if (directory is not null && rows.Count > 0)
+        {
+            Directory.CreateDirectory(directory);
+            var path = Path.Combine(directory, "section10.md");
+            File.WriteAllText(path, text.ToString());
+            Console.WriteLine($"// written to {path}");
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,157 @@
+// A minimal Kestrel host for benchmarks/e2e.sh: the same handler served by two web applications in one process and
+// build, each on its own loopback port:
+//   auth  GET /hello  with bearer authentication (the token is validated once through the AuthKit stand-in, then every
+//                     request is an L1 hit)
+//   anon  GET /hello  the same handler in an application with no authentication at all (the "authentication off"
+//                     baseline), and GET /stats (userinfo calls made so far)
+// Usage: dotnet TokenValidation.LoadHost.dll [--mode mcpbearer|scheme|middleware] [--auth-port 0] [--anon-port 0]
+// Ports default to 0 (any free port); the bound addresses are printed as "LISTENING auth=… anon=… mode=…".
+// --mode mcpbearer (default): the product, as its README wires it: AddAuthentication(McpBearer).AddMcpBearer(...),
+//   UseAuthentication + UseAuthorization, and the endpoint requiring the scope mcp:tools (RequireScopes).
+// --mode scheme: the same wiring with a bare AuthenticationHandler over ITokenValidationService (read the header,
+//   validate, a small ClaimsPrincipal): what any scheme pays, to tell framework cost from the product's handler.
+// --mode middleware: the core alone, in a tiny middleware (read the header, validate, 401 or next).
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using TokenValidation;
+using TokenValidation.AspNetCore;
+using TokenValidation.Benchmarks.Shared;
+using TokenValidation.Parsing;
+using TokenValidation.Testing;
+
+const string Token = "mat_01JD8Y2W6Q3K7R9T4V5X8Z0A1B2C3D4E5F6G7H8J9K0M";
+const string SchemeName = "Bench";
+
+string mode = "mcpbearer";
+int authPort = 0, anonPort = 0;
+for (int i = 0; i + 1 < args.Length; i += 2)
+{
+    switch (args[i])
+    {
+        case "--mode":
+            mode = args[i + 1];
+            break;
+        case "--auth-port":
+            authPort = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            break;
+        case "--anon-port":
+            anonPort = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            break;
+        default:
+            Console.Error.WriteLine($"Unknown argument {args[i]}");
+            return 2;
+    }
+}
+
+if (mode is not ("mcpbearer" or "scheme" or "middleware"))
+{
+    Console.Error.WriteLine("--mode must be mcpbearer, scheme or middleware");
+    return 2;
+}
+
+await using var standIn = await AuthKitStandIn.StartAsync();
+standIn.AddUser(Token, "user_01JD8Y2W6Q3K7R9T4V5X8Z0A1B", "ada.lovelace@example.com", "Ada Lovelace", new
+{
+    org_id = "org_01JD8Y2W6Q3K7R9T4V5X8Z0A1B",
+    sid = "session_01JD8Y2W6Q3K7R9T4V5X8Z0A1B",
+    scope = "openid profile email mcp:tools",
+});
+
+// A small JSON-RPC answer, the same bytes from both applications.
+byte[] body = """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"hello"}],"isError":false}}"""u8.ToArray();
+RequestDelegate hello = context =>
+{
+    context.Response.ContentType = "application/json";
+    context.Response.ContentLength = body.Length;
+    return context.Response.Body.WriteAsync(body).AsTask();
+};
+
+// Authentication on.
+var authBuilder = CreateBuilder(authPort);
+authBuilder.Services.AddTokenValidation()
+    .AddAuthKit(o =>
+    {
+        o.Authority = standIn.Authority;
+        o.AllowHttp = true;
+    })
+    .AddApiKeys();
+if (mode == "mcpbearer")
+{
+    authBuilder.Services.AddAuthentication(McpBearerDefaults.AuthenticationScheme).AddMcpBearer(o =>
+    {
+        o.Resource = "https://mcp.example.com/mcp";
+        o.Scopes = ["mcp:tools"];
+    });
+}
+else if (mode == "scheme")
+{
+    authBuilder.Services.AddAuthentication(SchemeName).AddScheme<AuthenticationSchemeOptions, BareBearerHandler>(SchemeName, null);
+    authBuilder.Services.AddAuthorization();
+}
+
+var auth = authBuilder.Build();
+if (mode == "mcpbearer")
+{
+    auth.UseAuthentication();
+    auth.UseAuthorization();
+    auth.MapGet("/hello", hello).RequireScopes("mcp:tools");
+}
+else if (mode == "scheme")
+{
+    auth.UseAuthentication();
+    auth.UseAuthorization();
+    auth.MapGet("/hello", hello).RequireAuthorization();
+}
+else
+{
+    var service = auth.Services.GetRequiredService<ITokenValidationService>();
+    auth.Use(async (context, next) =>
+    {
+        var read = BearerTokenReader.Read(context.Request.Headers.Authorization);
+        if (read.Status == BearerTokenStatus.Found && (await service.ValidateAsync(read.Token!, context.RequestAborted)).IsValid)
+        {
+            await next(context);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+    });
+    auth.MapGet("/hello", hello);
+}
+
+// Authentication off: no authentication services or middleware at all.
+var anon = CreateBuilder(anonPort).Build();
+anon.MapGet("/hello", hello);
+anon.MapGet("/stats", () => Results.Text(
+    $"{{\"mode\":\"{mode}\",\"userInfoCalls\":{standIn.UserInfoCalls}}}", "application/json"));
+
+await auth.StartAsync();
+await anon.StartAsync();
+Console.WriteLine($"LISTENING auth={Address(auth)} anon={Address(anon)} mode={mode}");
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+await Task.WhenAny(auth.WaitForShutdownAsync(stop.Token), anon.WaitForShutdownAsync(stop.Token));
+await auth.StopAsync();
+await anon.StopAsync();
+return 0;
+
+static WebApplicationBuilder CreateBuilder(int port)
+{
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+    builder.Logging.ClearProviders();
+    builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+    return builder;
+}
+
+// With port 0 Kestrel picks a free port: report the one it bound.
+static string Address(WebApplication app) =>
+    app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
