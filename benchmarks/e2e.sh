@@ -72,7 +72,10 @@ for mode in $modes; do
   report="$out/e2e-$mode.md"
   : >"$raw"
   echo "== mode $mode: starting the host"
-  dotnet "$dll" --mode "$mode" >"$log" 2>&1 &
+  # Empty the log here, not in the child's redirection: the child truncates it asynchronously, and the loop below
+  # must never read a previous run's LISTENING line.
+  : >"$log"
+  dotnet "$dll" --mode "$mode" >>"$log" 2>&1 &
   host_pid=$!
   listening=""
   for _ in $(seq 1 300); do
