@@ -11,7 +11,7 @@
 #   defaults: --mode all --rounds 6 --duration 10 --warmup 10 --connections 32 --threads 1
 #   modes (see TokenValidation.LoadHost/Program.cs): mcpbearer = the product's AddMcpBearer scheme (the §10 figure);
 #   scheme = a bare AuthenticationHandler over the core; middleware = the core alone in a tiny middleware.
-#   --quick:  --rounds 2 --duration 3 --warmup 2
+#   --quick:  --rounds 2 --duration 3 --warmup 5 (a smoke run: its ratios are not for comparison)
 # Writes benchmarks/artifacts/e2e-<mode>.md (and the raw wrk output next to it).
 set -euo pipefail
 
@@ -19,7 +19,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 rounds=6 duration=10 warmup=10 connections=32 threads=1 modes="mcpbearer scheme middleware"
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) rounds=2 duration=3 warmup=2; shift ;;
+    --quick) rounds=2 duration=3 warmup=5; shift ;;
     --mode) [[ "$2" == all ]] && modes="mcpbearer scheme middleware" || modes="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
