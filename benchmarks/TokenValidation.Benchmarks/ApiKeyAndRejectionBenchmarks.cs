@@ -21,7 +21,6 @@ namespace TokenValidation.Benchmarks;
 public class ApiKeyAndRejectionBenchmarks
 {
     private const int StoredKeys = 10;
-    private static readonly int MaxUtf8 = Encoding.UTF8.GetMaxByteCount(BenchmarkData.Token.Length);
 
     private readonly string _token = BenchmarkData.Token;
     private ServiceProvider _provider = null!;
@@ -63,14 +62,7 @@ public class ApiKeyAndRejectionBenchmarks
 
     /// <summary>The floor: SHA-256 of the 48-char token's UTF-8 bytes (as in <see cref="L1HitBenchmarks"/>).</summary>
     [Benchmark(Baseline = true)]
-    public ulong Sha256Floor()
-    {
-        Span<byte> utf8 = stackalloc byte[MaxUtf8];
-        int written = Encoding.UTF8.GetBytes(_token, utf8);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(utf8[..written], hash);
-        return MemoryMarshal.Read<ulong>(hash);
-    }
+    public ulong Sha256Floor() => BenchmarkData.Sha256Floor(_token);
 
     /// <summary>A <c>wcd_</c> API key served from L1.</summary>
     [Benchmark]

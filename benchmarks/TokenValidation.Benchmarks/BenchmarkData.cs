@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using TokenValidation.ApiKeys;
@@ -8,6 +11,20 @@ namespace TokenValidation.Benchmarks;
 /// <summary>The tokens and the user every benchmark shares, so rows in different classes describe the same work.</summary>
 internal static class BenchmarkData
 {
+    /// <summary>
+    /// The §10 floor: a SHA-256 of the token's UTF-8 bytes, encoded into a stack buffer as the library does. Inlined, so
+    /// every class's floor row measures the same work with no extra call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Sha256Floor(string token)
+    {
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(token.Length)];
+        int written = Encoding.UTF8.GetBytes(token, utf8);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(utf8[..written], hash);
+        return MemoryMarshal.Read<ulong>(hash);
+    }
+
     /// <summary>A 48-character AuthKit access token (CONTRACT.md §10 measures "a 48-char token").</summary>
     public const string Token = "mat_01JD8Y2W6Q3K7R9T4V5X8Z0A1B2C3D4E5F6G7H8J9K0M";
 
