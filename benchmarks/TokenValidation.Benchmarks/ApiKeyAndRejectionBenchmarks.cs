@@ -66,11 +66,11 @@ public class ApiKeyAndRejectionBenchmarks
 
     /// <summary>A <c>wcd_</c> API key served from L1.</summary>
     [Benchmark]
-    public TokenValidationResult ApiKeyL1Hit() => BenchmarkData.Result(_service.ValidateAsync(_apiKey));
+    public TokenCheckResult ApiKeyL1Hit() => BenchmarkData.Result(_service.ValidateAsync(_apiKey));
 
     /// <summary>An API key not in L1: hash, fixed-time store lookup over 10 keys, identity, L1 fill (then L1 is emptied).</summary>
     [Benchmark]
-    public TokenValidationResult ApiKeyUncached()
+    public TokenCheckResult ApiKeyUncached()
     {
         var result = BenchmarkData.Result(_service.ValidateAsync(_apiKey));
         _l1.Remove(_apiKeyHash);
@@ -79,9 +79,9 @@ public class ApiKeyAndRejectionBenchmarks
 
     /// <summary>A well-formed token with a prefix no validator claims.</summary>
     [Benchmark]
-    public TokenValidationResult RejectUnknownPrefix() => BenchmarkData.Result(_service.ValidateAsync(BenchmarkData.UnknownPrefixToken));
+    public TokenCheckResult RejectUnknownPrefix() => BenchmarkData.Result(_service.ValidateAsync(BenchmarkData.UnknownPrefixToken));
 
     /// <summary>A <c>mat_</c> token with a character outside the b64token set.</summary>
     [Benchmark]
-    public TokenValidationResult RejectBadCharacter() => BenchmarkData.Result(_service.ValidateAsync(BenchmarkData.BadCharacterToken));
+    public TokenCheckResult RejectBadCharacter() => BenchmarkData.Result(_service.ValidateAsync(BenchmarkData.BadCharacterToken));
 }

@@ -78,11 +78,11 @@ public class AspNetCoreSchemeBenchmarks
 
     /// <summary>The core's L1 hit (as in <see cref="L1HitBenchmarks"/>).</summary>
     [Benchmark(Baseline = true)]
-    public TokenValidationResult L1Hit() => BenchmarkData.Result(_service.ValidateAsync(_token));
+    public TokenCheckResult L1Hit() => BenchmarkData.Result(_service.ValidateAsync(_token));
 
     /// <summary>Reading the Authorization header (RFC 6750 checks, the token string) and the L1 hit: the core's whole share.</summary>
     [Benchmark]
-    public TokenValidationResult HeaderAndL1Hit()
+    public TokenCheckResult HeaderAndL1Hit()
     {
         var read = BearerTokenReader.Read(_authorization);
         return BenchmarkData.Result(_service.ValidateAsync(read.Token!));

@@ -93,7 +93,7 @@ internal static class BenchmarkData
     }
 
     /// <summary>Synchronous result of a ValueTask that is expected to complete synchronously (an L1 hit).</summary>
-    public static TokenValidationResult Result(ValueTask<TokenValidationResult> pending) =>
+    public static TokenCheckResult Result(ValueTask<TokenCheckResult> pending) =>
         pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
     public static void Expect(bool condition, string what)

@@ -109,7 +109,7 @@ public class L1HitBenchmarks
 
     /// <summary>An L1 hit through <see cref="ITokenValidationService.ValidateAsync"/> (the ValueTask completes synchronously).</summary>
     [Benchmark]
-    public TokenValidationResult L1Hit() => BenchmarkData.Result(_service.ValidateAsync(_token));
+    public TokenCheckResult L1Hit() => BenchmarkData.Result(_service.ValidateAsync(_token));
 
     /// <summary>
     /// The incumbent introspection handler's cache hit (IdentityModel.AspNetCore.OAuth2Introspection): SHA-256 +
@@ -151,7 +151,7 @@ public class L1HitBenchmarks
 
     /// <summary>The same hit while a <see cref="MeterListener"/> collects the library's metrics (not a §10 row; shows their cost).</summary>
     [Benchmark]
-    public TokenValidationResult L1HitWithMetricsListener() => BenchmarkData.Result(_meteredService.ValidateAsync(_token));
+    public TokenCheckResult L1HitWithMetricsListener() => BenchmarkData.Result(_meteredService.ValidateAsync(_token));
 
     /// <summary>
     /// <see cref="L1Hit"/> again, measured last but one: with <see cref="Sha256FloorRepeat"/> it brackets the run
@@ -159,7 +159,7 @@ public class L1HitBenchmarks
     /// the mean of each pair. The two rows of a pair differing shows how much the machine drifted.
     /// </summary>
     [Benchmark]
-    public TokenValidationResult L1HitRepeat() => BenchmarkData.Result(_service.ValidateAsync(_token));
+    public TokenCheckResult L1HitRepeat() => BenchmarkData.Result(_service.ValidateAsync(_token));
 
     /// <summary><see cref="Sha256Floor"/> again, measured last (see <see cref="L1HitRepeat"/>).</summary>
     [Benchmark]

@@ -108,7 +108,7 @@ public class L2HitBenchmarks
 
     /// <summary>An L2 hit through <see cref="ITokenValidationService.ValidateAsync"/> (then L1 is emptied again, see remarks).</summary>
     [Benchmark]
-    public async ValueTask<TokenValidationResult> L2Hit()
+    public async ValueTask<TokenCheckResult> L2Hit()
     {
         var result = await _service.ValidateAsync(_token).ConfigureAwait(false);
         _l1.Remove(_hash);
@@ -150,14 +150,14 @@ public class L2HitBenchmarks
 
     /// <summary>CPU only: reading the stored L2 value back into a cache entry (format byte, JSON, identity).</summary>
     [Benchmark]
-    public TokenValidationResult? DeserializeL2Value() => _serializer.Deserialize(_stored)?.Result;
+    public TokenCheckResult? DeserializeL2Value() => _serializer.Deserialize(_stored)?.Result;
 
     /// <summary>
     /// <see cref="L2Hit"/> again, measured last but one: with <see cref="RedisGetRepeat"/> it brackets the run so a
     /// slow drift of this shared machine cancels in the §10 ratio, which uses the mean of each pair.
     /// </summary>
     [Benchmark]
-    public async ValueTask<TokenValidationResult> L2HitRepeat()
+    public async ValueTask<TokenCheckResult> L2HitRepeat()
     {
         var result = await _service.ValidateAsync(_token).ConfigureAwait(false);
         _l1.Remove(_hash);

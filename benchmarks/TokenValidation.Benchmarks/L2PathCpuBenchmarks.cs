@@ -74,7 +74,7 @@ public class L2PathCpuBenchmarks
 
     /// <summary>An L2 hit through <see cref="ITokenValidationService.ValidateAsync"/> over the in-memory L2 (then L1 is emptied).</summary>
     [Benchmark]
-    public TokenValidationResult L2HitInMemory()
+    public TokenCheckResult L2HitInMemory()
     {
         var result = BenchmarkData.Result(_service.ValidateAsync(_token));
         _l1.Remove(_hash);

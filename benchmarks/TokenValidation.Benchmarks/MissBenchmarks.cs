@@ -81,7 +81,7 @@ public class MissBenchmarks
 
     /// <summary>A miss through <see cref="ITokenValidationService.ValidateAsync"/>: userinfo call, parse, cache fill.</summary>
     [Benchmark]
-    public async ValueTask<TokenValidationResult> UserInfoMiss()
+    public async ValueTask<TokenCheckResult> UserInfoMiss()
     {
         var result = await _service.ValidateAsync(_token).ConfigureAwait(false);
         _l1.Remove(_hash);

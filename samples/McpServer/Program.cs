@@ -5,7 +5,6 @@ using McpServerSample.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using TokenValidation.AspNetCore;
-using TokenValidation.Redis;
 
 // `dotnet run -- new-api-key [name]` mints an API key, prints the configuration for its hash, and exits.
 if (args is ["new-api-key", ..])
@@ -39,11 +38,10 @@ var validation = builder.Services.AddTokenValidation(tokenValidation)
     .AddApiKeys()
     .AddUserMapper<SqliteUserMapper>();
 
-// Level 2: validations shared by every replica through Redis. Production apps register AddStackExchangeRedisCache;
-// this sample uses the repository's small client, as that package does not restore here.
+// Level 2: validations shared by every replica through Redis.
 if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)
 {
-    builder.Services.AddRedisDistributedCache(o => o.Configuration = redis);
+    builder.Services.AddStackExchangeRedisCache(o => o.Configuration = redis);
     validation.AddDistributedCache();
 }
 

@@ -8,7 +8,7 @@ public interface ITokenValidationService
     /// otherwise the validator registered for the token's prefix is asked once, however many callers wait.
     /// Cancelling <paramref name="cancellationToken"/> abandons this caller's wait, not the call others share.
     /// </summary>
-    ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken = default);
+    ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken = default);
 
     /// <summary>Forgets what is cached for <paramref name="token"/> in every cache level (logout, revocation).</summary>
     ValueTask InvalidateAsync(string token, CancellationToken cancellationToken = default);

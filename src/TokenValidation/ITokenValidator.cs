@@ -7,8 +7,8 @@ namespace TokenValidation;
 public interface ITokenValidator
 {
     /// <summary>
-    /// Validates <paramref name="token"/>. Return <see cref="TokenValidationResult.Unavailable"/> rather than throwing
+    /// Validates <paramref name="token"/>. Return <see cref="TokenCheckResult.Unavailable"/> rather than throwing
     /// when the issuer cannot be reached; an exception is treated as Unavailable.
     /// </summary>
-    ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken);
+    ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken);
 }

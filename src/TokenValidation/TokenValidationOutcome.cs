@@ -3,7 +3,7 @@ namespace TokenValidation;
 /// <summary>How a validation ended. Every validation ends in exactly one of these.</summary>
 public enum TokenValidationOutcome
 {
-    /// <summary>The issuer vouched for the token: <see cref="TokenValidationResult.Identity"/> is set.</summary>
+    /// <summary>The issuer vouched for the token: <see cref="TokenCheckResult.Identity"/> is set.</summary>
     Valid,
 
     /// <summary>The issuer said no (userinfo answered 400/401/403, unknown or expired API key, malformed token).</summary>

@@ -16,16 +16,16 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
 {
     private const string NoSource = "none";
 
-    private static readonly TokenValidationResult Malformed = TokenValidationResult.Invalid("The token is malformed.");
-    private static readonly TokenValidationResult TooLong = TokenValidationResult.Invalid("The token is too long.");
-    private static readonly TokenValidationResult UnknownKind = TokenValidationResult.Invalid("The token is not of a kind this server accepts.");
+    private static readonly TokenCheckResult Malformed = TokenCheckResult.Invalid("The token is malformed.");
+    private static readonly TokenCheckResult TooLong = TokenCheckResult.Invalid("The token is too long.");
+    private static readonly TokenCheckResult UnknownKind = TokenCheckResult.Invalid("The token is not of a kind this server accepts.");
 
     private readonly Route[] _routes;
     private readonly Route? _fallback;
     private readonly ITokenIdentityEnricher[] _enrichers;
     private readonly MemoryTokenCache _l1;
     private readonly DistributedTokenCache _l2;
-    private readonly ConcurrentDictionary<TokenHash, Task<TokenValidationResult>> _inFlight = new();
+    private readonly ConcurrentDictionary<TokenHash, Task<TokenCheckResult>> _inFlight = new();
     private readonly SemaphoreSlim _bulkhead;
     private readonly TokenValidationOptions _options;
     private readonly TokenCacheOptions _cacheOptions;
@@ -68,7 +68,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
 
     internal int UpstreamCallsInFlight => _options.MaxConcurrentUpstreamCalls - _bulkhead.CurrentCount;
 
-    public ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken = default)
+    public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
 
@@ -99,7 +99,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         await _l2.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
     }
 
-    private TokenValidationResult? Precheck(string token, out Route? route)
+    private TokenCheckResult? Precheck(string token, out Route? route)
     {
         route = null;
         if (token.Length > _options.MaxTokenLength)
@@ -125,10 +125,10 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         return route is null ? UnknownKind : null;
     }
 
-    private async ValueTask<TokenValidationResult> WaitForFillAsync(string token, TokenHash key, Route route, CancellationToken cancellationToken)
+    private async ValueTask<TokenCheckResult> WaitForFillAsync(string token, TokenHash key, Route route, CancellationToken cancellationToken)
     {
-        TokenValidationResult result;
-        var fill = new TaskCompletionSource<TokenValidationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TokenCheckResult result;
+        var fill = new TaskCompletionSource<TokenCheckResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var shared = _inFlight.GetOrAdd(key, fill.Task);
         if (shared != fill.Task)
         {
@@ -146,9 +146,9 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         return result;
     }
 
-    private async Task RunFillAsync(string token, TokenHash key, Route route, TaskCompletionSource<TokenValidationResult> fill)
+    private async Task RunFillAsync(string token, TokenHash key, Route route, TaskCompletionSource<TokenCheckResult> fill)
     {
-        TokenValidationResult result;
+        TokenCheckResult result;
         try
         {
             result = await FillAsync(token, key, route).ConfigureAwait(false);
@@ -162,13 +162,13 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         {
             // The answer is cached before the in-flight entry goes, so no request falls into the gap; a failure goes
             // only to those already waiting, and the next request starts afresh.
-            _inFlight.TryRemove(new KeyValuePair<TokenHash, Task<TokenValidationResult>>(key, fill.Task));
+            _inFlight.TryRemove(new KeyValuePair<TokenHash, Task<TokenCheckResult>>(key, fill.Task));
         }
 
         fill.SetResult(result);
     }
 
-    private async Task<TokenValidationResult> FillAsync(string token, TokenHash key, Route route)
+    private async Task<TokenCheckResult> FillAsync(string token, TokenHash key, Route route)
     {
         using var activity = _diagnostics.ActivitySource.StartActivity("TokenValidation.Fill");
         activity?.SetTag("tokenvalidation.validator", route.Name);
@@ -207,7 +207,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
                 }
             }
 
-            result = ReferenceEquals(identity, result.Identity) ? result : TokenValidationResult.Valid(identity);
+            result = ReferenceEquals(identity, result.Identity) ? result : TokenCheckResult.Valid(identity);
         }
 
         var now = _time.GetUtcNow();
@@ -216,7 +216,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         {
             if (at <= now && result.IsValid)
             {
-                return TokenValidationResult.Invalid("The token has expired.");
+                return TokenCheckResult.Invalid("The token has expired.");
             }
 
             if (at > now)
@@ -230,7 +230,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         return result;
     }
 
-    private async Task<TokenValidationResult> CallUpstreamAsync(string token, TokenHash key, Route route)
+    private async Task<TokenCheckResult> CallUpstreamAsync(string token, TokenHash key, Route route)
     {
         if (!_bulkhead.Wait(0))
         {
@@ -240,7 +240,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         }
 
         long started = _time.GetTimestamp();
-        TokenValidationResult result;
+        TokenCheckResult result;
         try
         {
             result = await route.Validator.ValidateAsync(token, CancellationToken.None).ConfigureAwait(false);
@@ -258,11 +258,11 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         _diagnostics.UpstreamCall(route.Name, result.Outcome, _time.GetElapsedTime(started));
         Log.Validated(_logger, key.ToShortString(), route.Name, result.Outcome);
         return result is { Outcome: TokenValidationOutcome.Unavailable, RetryAfter: null }
-            ? TokenValidationResult.Unavailable(result.ErrorDescription ?? "The token could not be checked.", TimeSpan.FromSeconds(_options.DefaultRetryAfterSeconds))
+            ? TokenCheckResult.Unavailable(result.ErrorDescription ?? "The token could not be checked.", TimeSpan.FromSeconds(_options.DefaultRetryAfterSeconds))
             : result;
     }
 
-    private DateTimeOffset? CacheExpiry(TokenValidationResult result, DateTimeOffset now) => result.Outcome switch
+    private DateTimeOffset? CacheExpiry(TokenCheckResult result, DateTimeOffset now) => result.Outcome switch
     {
         TokenValidationOutcome.Valid => Min(now + _cacheOptions.Lifetime, result.Identity!.ExpiresAt),
         TokenValidationOutcome.Invalid when _cacheOptions.InvalidLifetime > TimeSpan.Zero => now + _cacheOptions.InvalidLifetime,
@@ -271,8 +271,8 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset? b) => b is { } v && v < a ? v : a;
 
-    private TokenValidationResult Unavailable(string description) =>
-        TokenValidationResult.Unavailable(description, TimeSpan.FromSeconds(_options.DefaultRetryAfterSeconds));
+    private TokenCheckResult Unavailable(string description) =>
+        TokenCheckResult.Unavailable(description, TimeSpan.FromSeconds(_options.DefaultRetryAfterSeconds));
 
     public void Dispose() => _bulkhead.Dispose();
 

@@ -12,23 +12,23 @@ internal sealed class ApiKeyValidator(IApiKeyStore store, TimeProvider time, ILo
     /// <summary>The claim that carries the API key's name.</summary>
     public const string KeyNameClaim = "api_key_name";
 
-    public async ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken)
+    public async ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         var key = await store.FindByHashAsync(hash, cancellationToken).ConfigureAwait(false);
         if (key is null)
         {
             Log.ApiKeyRejected(logger, "(unknown)", TokenHash.FromBytes(hash).ToShortString(), "unknown key");
-            return TokenValidationResult.Invalid("The API key is not recognised.");
+            return TokenCheckResult.Invalid("The API key is not recognised.");
         }
 
         if (key.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow())
         {
             Log.ApiKeyRejected(logger, key.Name, TokenHash.FromBytes(hash).ToShortString(), "expired");
-            return TokenValidationResult.Invalid("The API key has expired.");
+            return TokenCheckResult.Invalid("The API key has expired.");
         }
 
-        return TokenValidationResult.Valid(new TokenIdentity
+        return TokenCheckResult.Valid(new TokenIdentity
         {
             Subject = string.IsNullOrEmpty(key.Subject) ? "apikey:" + key.Name : key.Subject,
             Email = key.Email,

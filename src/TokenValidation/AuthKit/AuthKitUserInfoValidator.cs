@@ -31,7 +31,7 @@ internal sealed class AuthKitUserInfoValidator(
 {
     private readonly AuthKitOptions _options = options.Value;
 
-    public async ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken)
+    public async ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         // One span for the whole check, retries included (HttpClient adds one per attempt beneath it). Its tags are a
         // fixed vocabulary: never the token, never its hash.
@@ -50,12 +50,12 @@ internal sealed class AuthKitUserInfoValidator(
         return result;
     }
 
-    private async ValueTask<TokenValidationResult> CheckAsync(string token, CancellationToken cancellationToken)
+    private async ValueTask<TokenCheckResult> CheckAsync(string token, CancellationToken cancellationToken)
     {
         var endpoint = await endpoints.GetAsync(cancellationToken).ConfigureAwait(false);
         if (endpoint is null)
         {
-            return TokenValidationResult.Unavailable("The authorization server's metadata could not be read.");
+            return TokenCheckResult.Unavailable("The authorization server's metadata could not be read.");
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
@@ -80,7 +80,7 @@ internal sealed class AuthKitUserInfoValidator(
             var retryAfter = ex.RetryAfter > TimeSpan.Zero ? ex.RetryAfter : null;
             diagnostics.CircuitRejection(TokenSources.AuthKit);
             Log.UserInfoCircuitOpen(logger, Hash(token), retryAfter);
-            return TokenValidationResult.Unavailable("The authorization server is unavailable.", retryAfter);
+            return TokenCheckResult.Unavailable("The authorization server is unavailable.", retryAfter);
         }
         catch (TimeoutRejectedException)
         {
@@ -100,7 +100,7 @@ internal sealed class AuthKitUserInfoValidator(
         }
     }
 
-    private async Task<TokenValidationResult> ReadAsync(HttpResponseMessage response, string token, CancellationToken cancellationToken)
+    private async Task<TokenCheckResult> ReadAsync(HttpResponseMessage response, string token, CancellationToken cancellationToken)
     {
         switch (response.StatusCode)
         {
@@ -108,7 +108,7 @@ internal sealed class AuthKitUserInfoValidator(
                 break;
             case HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 Log.UserInfoRejected(logger, Hash(token), (int)response.StatusCode);
-                return TokenValidationResult.Invalid("The access token is invalid, expired or revoked.");
+                return TokenCheckResult.Invalid("The access token is invalid, expired or revoked.");
             default:
                 return Unavailable(token, $"HTTP {(int)response.StatusCode}", TransientFailure.RetryAfter(response, time));
         }
@@ -127,7 +127,7 @@ internal sealed class AuthKitUserInfoValidator(
         var identity = UserInfoParser.Parse(body, _options.DefaultScopes);
         return identity is null
             ? Unavailable(token, "answer is not a JSON object with a string sub")
-            : TokenValidationResult.Valid(identity);
+            : TokenCheckResult.Valid(identity);
     }
 
     private async Task<byte[]?> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
@@ -149,10 +149,10 @@ internal sealed class AuthKitUserInfoValidator(
         return buffer.ToArray();
     }
 
-    private TokenValidationResult Unavailable(string token, string reason, TimeSpan? retryAfter = null)
+    private TokenCheckResult Unavailable(string token, string reason, TimeSpan? retryAfter = null)
     {
         Log.UserInfoUnavailable(logger, Hash(token), reason);
-        return TokenValidationResult.Unavailable("The authorization server could not be reached.", retryAfter);
+        return TokenCheckResult.Unavailable("The authorization server could not be reached.", retryAfter);
     }
 
     private static string Hash(string token) => TokenHash.Compute(token).ToShortString();

@@ -1,9 +1,9 @@
 namespace TokenValidation.Caching;
 
 /// <summary>A cached answer and the moment it stops being usable. Immutable, so readers need no lock.</summary>
-internal sealed class CacheEntry(TokenValidationResult result, DateTimeOffset expiresAt)
+internal sealed class CacheEntry(TokenCheckResult result, DateTimeOffset expiresAt)
 {
-    public TokenValidationResult Result { get; } = result;
+    public TokenCheckResult Result { get; } = result;
 
     public DateTimeOffset ExpiresAt { get; } = expiresAt;
 

@@ -69,11 +69,11 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
 
     private static CacheEntry? ToEntry(CachedValue value)
     {
-        TokenValidationResult result;
+        TokenCheckResult result;
         switch (value.Outcome)
         {
             case TokenValidationOutcome.Valid when !string.IsNullOrEmpty(value.Subject) && !string.IsNullOrEmpty(value.Source):
-                result = TokenValidationResult.Valid(new TokenIdentity
+                result = TokenCheckResult.Valid(new TokenIdentity
                 {
                     Subject = value.Subject,
                     Email = value.Email,
@@ -86,8 +86,8 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
                 break;
             case TokenValidationOutcome.Invalid:
                 result = value.Error == TokenErrors.InvalidRequest
-                    ? TokenValidationResult.InvalidRequest(value.Description ?? "The token is invalid.")
-                    : TokenValidationResult.Invalid(value.Description ?? "The token is invalid.");
+                    ? TokenCheckResult.InvalidRequest(value.Description ?? "The token is invalid.")
+                    : TokenCheckResult.Invalid(value.Description ?? "The token is invalid.");
                 break;
             default:
                 // Unavailable is never cached, so such a value is foreign or corrupt.

@@ -85,9 +85,9 @@ public sealed class SingleFlightTests
 
         public int Calls => _calls;
 
-        public ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _calls) == 1
                 ? throw new InvalidOperationException("issuer exploded for " + token)
-                : new(TokenValidationResult.Valid(new TokenIdentity { Subject = "s", Source = "thr" }));
+                : new(TokenCheckResult.Valid(new TokenIdentity { Subject = "s", Source = "thr" }));
     }
 }

@@ -7,9 +7,9 @@ internal sealed class CountingValidator : ITokenValidator
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken)
+    public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
-        return new(TokenValidationResult.Valid(new TokenIdentity { Subject = "custom", Source = "custom" }));
+        return new(TokenCheckResult.Valid(new TokenIdentity { Subject = "custom", Source = "custom" }));
     }
 }

@@ -135,7 +135,7 @@ public sealed class AuthorizationHeaderFuzzTests(ITestOutputHelper output)
         var readTime = clock.Elapsed;
 
         // Every found token goes to the real service: a few at a time, as concurrent requests would.
-        var results = new ConcurrentBag<(string Token, TokenValidationResult Result)>();
+        var results = new ConcurrentBag<(string Token, TokenCheckResult Result)>();
         await Parallel.ForEachAsync(found, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (token, _) =>
             results.Add((token, await host.Validation.ValidateAsync(token))));
 

@@ -83,7 +83,7 @@ public sealed class TokenNeverLoggedTests
             return token;
         }
 
-        async Task<TokenValidationResult> Validate(string token)
+        async Task<TokenCheckResult> Validate(string token)
         {
             var result = await host.Validation.ValidateAsync(token);
             Assert.DoesNotContain(token[4..], result.ErrorDescription ?? "", StringComparison.Ordinal);
@@ -192,7 +192,7 @@ public sealed class TokenNeverLoggedTests
 
     private sealed class ThrowingValidator : ITokenValidator
     {
-        public ValueTask<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("The key store is down (test).");
     }
 }

@@ -80,7 +80,7 @@ public sealed class BulkheadTests
         var retried = await host.Validation.ValidateAsync(tokens.First(t => all[Array.IndexOf(tokens, t)].Outcome == TokenValidationOutcome.Unavailable));
         Assert.Equal(TokenValidationOutcome.Valid, retried.Outcome);
 
-        async Task<TokenValidationResult> Track(int index, Task<TokenValidationResult> task)
+        async Task<TokenCheckResult> Track(int index, Task<TokenCheckResult> task)
         {
             var result = await task;
             completedAt[index] = clock.Elapsed;

@@ -1,9 +1,9 @@
 namespace TokenValidation;
 
 /// <summary>The answer to one validation: <see cref="TokenValidationOutcome.Valid"/> with an identity, or why not.</summary>
-public sealed class TokenValidationResult
+public sealed class TokenCheckResult
 {
-    private TokenValidationResult(TokenValidationOutcome outcome, TokenIdentity? identity, string? error, string? description, TimeSpan? retryAfter)
+    private TokenCheckResult(TokenValidationOutcome outcome, TokenIdentity? identity, string? error, string? description, TimeSpan? retryAfter)
     {
         Outcome = outcome;
         Identity = identity;
@@ -31,21 +31,21 @@ public sealed class TokenValidationResult
     public bool IsValid => Outcome == TokenValidationOutcome.Valid;
 
     /// <summary>A valid outcome for <paramref name="identity"/>.</summary>
-    public static TokenValidationResult Valid(TokenIdentity identity)
+    public static TokenCheckResult Valid(TokenIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
         return new(TokenValidationOutcome.Valid, identity, null, null, null);
     }
 
     /// <summary>The issuer said no: HTTP 401 with <c>error="invalid_token"</c>.</summary>
-    public static TokenValidationResult Invalid(string description) =>
+    public static TokenCheckResult Invalid(string description) =>
         new(TokenValidationOutcome.Invalid, null, TokenErrors.InvalidToken, description, null);
 
     /// <summary>The request itself is malformed: HTTP 400 with <c>error="invalid_request"</c>.</summary>
-    public static TokenValidationResult InvalidRequest(string description) =>
+    public static TokenCheckResult InvalidRequest(string description) =>
         new(TokenValidationOutcome.Invalid, null, TokenErrors.InvalidRequest, description, null);
 
     /// <summary>We could not find out: HTTP 503 with <c>Retry-After</c>. Never cached.</summary>
-    public static TokenValidationResult Unavailable(string description, TimeSpan? retryAfter = null) =>
+    public static TokenCheckResult Unavailable(string description, TimeSpan? retryAfter = null) =>
         new(TokenValidationOutcome.Unavailable, null, null, description, retryAfter);
 }
