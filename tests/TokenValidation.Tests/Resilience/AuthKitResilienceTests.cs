@@ -194,9 +194,9 @@ public sealed class AuthKitResilienceTests
 
         // Two misses, two attempts each: four failures reach the minimum throughput of four, and the circuit opens.
         Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
-        Assert.Equal(CircuitState.Closed, host.Pipeline.State);
+        Assert.Equal(CircuitState.Closed, host.Circuit.State);
         Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
-        Assert.Equal(CircuitState.Open, host.Pipeline.State);
+        Assert.Equal(CircuitState.Open, host.Circuit.State);
         Assert.Equal(4, host.AuthKit.UserInfoCalls);
 
         // AuthKit recovers, but the circuit is open: misses answer Unavailable at once, with the remaining break as hint.
@@ -227,7 +227,7 @@ public sealed class AuthKitResilienceTests
         var probe = await host.Validation.ValidateAsync(recovered);
         Assert.Equal(TokenValidationOutcome.Valid, probe.Outcome);
         Assert.Equal(5, host.AuthKit.UserInfoCalls);
-        Assert.Equal(CircuitState.Closed, host.Pipeline.State);
+        Assert.Equal(CircuitState.Closed, host.Circuit.State);
 
         Assert.Equal(TokenValidationOutcome.Invalid, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
         Assert.Equal(6, host.AuthKit.UserInfoCalls);
@@ -241,7 +241,7 @@ public sealed class AuthKitResilienceTests
         host.AuthKit.RespondWith(503);
         await host.Validation.ValidateAsync(StandInHost.NewToken());
         await host.Validation.ValidateAsync(StandInHost.NewToken());
-        Assert.Equal(CircuitState.Open, host.Pipeline.State);
+        Assert.Equal(CircuitState.Open, host.Circuit.State);
 
         time.Advance(TimeSpan.FromSeconds(10));
         var probe = await host.Validation.ValidateAsync(StandInHost.NewToken());
@@ -249,7 +249,7 @@ public sealed class AuthKitResilienceTests
         // The probe fails; its retry meets the reopened circuit instead of AuthKit.
         Assert.Equal(TokenValidationOutcome.Unavailable, probe.Outcome);
         Assert.Equal(5, host.AuthKit.UserInfoCalls);
-        Assert.Equal(CircuitState.Open, host.Pipeline.State);
+        Assert.Equal(CircuitState.Open, host.Circuit.State);
         Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
         Assert.Equal(5, host.AuthKit.UserInfoCalls);
     }
@@ -261,7 +261,7 @@ public sealed class AuthKitResilienceTests
         host.AuthKit.RespondWith(500);
         await host.Validation.ValidateAsync(StandInHost.NewToken());
         await host.Validation.ValidateAsync(StandInHost.NewToken());
-        Assert.Equal(CircuitState.Open, host.Pipeline.State);
+        Assert.Equal(CircuitState.Open, host.Circuit.State);
         int calls = host.AuthKit.UserInfoCalls;
         string token = StandInHost.NewToken();
         host.AuthKit.AddUser(token, "user_01");
@@ -273,7 +273,7 @@ public sealed class AuthKitResilienceTests
 
         Assert.Equal(TokenValidationOutcome.Valid, (await host.Validation.ValidateAsync(token)).Outcome);
         Assert.Equal(calls + 1, host.AuthKit.UserInfoCalls);
-        Assert.Equal(CircuitState.Closed, host.Pipeline.State);
+        Assert.Equal(CircuitState.Closed, host.Circuit.State);
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public sealed class AuthKitResilienceTests
             Assert.Equal(TokenValidationOutcome.Invalid, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
         }
 
-        Assert.Equal(CircuitState.Closed, host.Pipeline.State);
+        Assert.Equal(CircuitState.Closed, host.Circuit.State);
         Assert.Equal(12, host.AuthKit.UserInfoCalls);
     }
 
@@ -298,8 +298,7 @@ public sealed class AuthKitResilienceTests
             ["TokenValidation:AuthKit:Timeout"] = "00:00:01",
             ["TokenValidation:AuthKit:Resilience:Enabled"] = "false",
         });
-        Assert.Null(host.Pipeline.Pipeline);
-        Assert.Null(host.Pipeline.State);
+        Assert.Null(host.Circuit.State);
         host.AuthKit.FailNext(1, StatusCodes.Status503ServiceUnavailable);
         Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
         Assert.Equal(1, host.AuthKit.UserInfoCalls);
