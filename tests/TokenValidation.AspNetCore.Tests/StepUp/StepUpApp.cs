@@ -22,7 +22,7 @@ internal sealed class StepUpApp : IAsyncDisposable
 
     public ToolRuns Runs => App.Services.GetRequiredService<ToolRuns>();
 
-    public static async Task<StepUpApp> StartAsync(string authority, bool requireToolScopes = true)
+    public static async Task<StepUpApp> StartAsync(string authority, bool requireToolScopes = true, bool requireAuthorization = true)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseTestServer();
@@ -49,7 +49,12 @@ internal sealed class StepUpApp : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapProtectedResourceMetadata();
-        var mcp = app.MapMcp("/mcp").RequireAuthorization();
+        var mcp = app.MapMcp("/mcp");
+        if (requireAuthorization)
+        {
+            mcp.RequireAuthorization();
+        }
+
         if (requireToolScopes)
         {
             mcp.RequireToolScopes();

@@ -136,6 +136,24 @@ public sealed class ToolScopeStepUpTests : IClassFixture<AuthKitFixture>
         Assert.Empty(app.Runs.All);
     }
 
+    [Fact]
+    public async Task On_an_endpoint_open_to_anonymous_callers_a_scoped_tool_without_a_token_gets_the_401_challenge()
+    {
+        await using var app = await StepUpApp.StartAsync(_authKit.Authority, requireAuthorization: false);
+        using var http = new HttpClient(app.CreateHandler());
+        using var request = new HttpRequestMessage(HttpMethod.Post, McpUrl)
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_note","arguments":{"text":"hi"}}}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal($"Bearer resource_metadata=\"{McpTestApp.RootMetadataUrl}\", scope=\"mcp:tools mcp:resources\"", response.Header("WWW-Authenticate"));
+        Assert.Empty(app.Runs.All);
+    }
+
     [Theory]
     [MemberData(nameof(ProtocolVersions))]
     public async Task The_official_client_sees_the_403_and_its_challenge_and_keeps_working(string? protocolVersion)
