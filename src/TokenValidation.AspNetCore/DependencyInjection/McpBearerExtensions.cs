@@ -53,6 +53,7 @@ public static class McpBearerExtensions
         var options = services.AddOptions<McpBearerOptions>(authenticationScheme).ValidateOnStart();
         if (configuration is not null)
         {
+            // Generated binding (see the csproj for the SYSLIB1100/1101 it reports about non-configuration properties).
             options.Bind(configuration);
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -132,7 +133,7 @@ public sealed class TokenValidationBuilder
     }
 
     /// <summary>Replaces the configuration key store with <typeparamref name="TStore"/> (for example a database table).</summary>
-    public TokenValidationBuilder AddApiKeyStore<TStore>()
+    public TokenValidationBuilder AddApiKeyStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>()
         where TStore : class, IApiKeyStore
     {
         Services.Replace(ServiceDescriptor.Singleton<IApiKeyStore, TStore>());
@@ -142,7 +143,7 @@ public sealed class TokenValidationBuilder
     /// <summary>Routes tokens starting with <paramref name="prefix"/> to <typeparamref name="TValidator"/> (a singleton).</summary>
     /// <param name="prefix">The token prefix, for example <c>ghp_</c>. The longest matching prefix wins.</param>
     /// <param name="source">The name used in metrics and logs for this validator; defaults to the type name.</param>
-    public TokenValidationBuilder AddValidator<TValidator>(string prefix, string? source = null)
+    public TokenValidationBuilder AddValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(string prefix, string? source = null)
         where TValidator : class, ITokenValidator
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
@@ -150,11 +151,11 @@ public sealed class TokenValidationBuilder
     }
 
     /// <summary>Sends tokens that no prefix claims to <typeparamref name="TValidator"/> instead of rejecting them.</summary>
-    public TokenValidationBuilder AddFallbackValidator<TValidator>(string? source = null)
+    public TokenValidationBuilder AddFallbackValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(string? source = null)
         where TValidator : class, ITokenValidator => AddRegistration<TValidator>(null, source);
 
     /// <summary>Adds an enricher that runs on every cache fill of a valid identity (see <see cref="ITokenIdentityEnricher"/>).</summary>
-    public TokenValidationBuilder AddIdentityEnricher<TEnricher>()
+    public TokenValidationBuilder AddIdentityEnricher<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TEnricher>()
         where TEnricher : class, ITokenIdentityEnricher
     {
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenIdentityEnricher, TEnricher>());
@@ -182,7 +183,7 @@ public sealed class TokenValidationBuilder
         return this;
     }
 
-    private TokenValidationBuilder AddRegistration<TValidator>(string? prefix, string? source)
+    private TokenValidationBuilder AddRegistration<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(string? prefix, string? source)
         where TValidator : class, ITokenValidator
     {
         Services.TryAddSingleton<TValidator>();
