@@ -54,7 +54,7 @@ public static class TokenValidationServiceCollectionExtensions
 
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<TokenValidationDiagnostics>();
+        services.TryAddSingleton(static sp => new TokenValidationDiagnostics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<DistributedTokenCache>();
         services.TryAddSingleton<TokenValidationService>();
         services.TryAddSingleton<ITokenValidationService>(sp => sp.GetRequiredService<TokenValidationService>());
