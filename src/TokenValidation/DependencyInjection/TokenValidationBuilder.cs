@@ -111,8 +111,10 @@ public sealed class TokenValidationBuilder
     /// </summary>
     public TokenValidationBuilder AddApiKeys(Action<ApiKeyOptions>? configure = null)
     {
+        // Called twice, AddApiKeys must not bind the section again (every key would be listed twice) nor claim the prefix twice.
+        bool firstCall = !Services.Any(d => d.ServiceType == typeof(ApiKeyValidator));
         var options = Services.AddOptions<ApiKeyOptions>().ValidateOnStart();
-        if (_configuration is not null)
+        if (_configuration is not null && firstCall)
         {
             options.Bind(_configuration.GetSection("ApiKeys"));
         }
@@ -125,10 +127,14 @@ public sealed class TokenValidationBuilder
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiKeyOptions>>(_validator));
         Services.TryAddSingleton<IApiKeyStore, ConfigurationApiKeyStore>();
         Services.TryAddSingleton<ApiKeyValidator>();
-        Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
-            sp => [sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Prefix],
-            sp => sp.GetRequiredService<ApiKeyValidator>(),
-            TokenSources.ApiKey)));
+        if (firstCall)
+        {
+            Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
+                sp => [sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Prefix],
+                sp => sp.GetRequiredService<ApiKeyValidator>(),
+                TokenSources.ApiKey)));
+        }
+
         return this;
     }
 
@@ -188,8 +194,16 @@ public sealed class TokenValidationBuilder
     {
         Services.TryAddSingleton<TValidator>();
         string name = source ?? typeof(TValidator).Name;
+
+        // The same call twice registers once; another validator for the same prefix still fails start-up.
+        var identity = (typeof(TValidator), prefix, name);
         Services.Configure<TokenValidationOptions>(o =>
-            o.Validators.Add(TokenValidatorRegistration.ForPrefix(prefix, sp => sp.GetRequiredService<TValidator>(), name)));
+        {
+            if (!o.Validators.Any(v => identity.Equals(v.Identity)))
+            {
+                o.Validators.Add(TokenValidatorRegistration.ForPrefix(prefix, sp => sp.GetRequiredService<TValidator>(), name) with { Identity = identity });
+            }
+        });
         return this;
     }
 }

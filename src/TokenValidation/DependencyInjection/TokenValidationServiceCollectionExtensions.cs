@@ -47,7 +47,7 @@ public static class TokenValidationServiceCollectionExtensions
             cacheOptions.Bind(configuration.GetSection("Cache"));
         }
 
-        var validator = new TokenValidationOptionsValidator(sectionPath);
+        var validator = new TokenValidationOptionsValidator(sectionPath, configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenValidationOptions>>(validator));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenValidationOptions>, TokenValidatorRoutesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenCacheOptions>>(validator));
