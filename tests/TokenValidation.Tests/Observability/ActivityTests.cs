@@ -90,5 +90,5 @@ public sealed class ActivityTests
     }
 
     private static string? Tag(Activity activity, string name) =>
-        Convert.ToString(activity.GetTagItem(name), System.Globalization.CultureInfo.InvariantCulture);
+        activity.GetTagItem(name) is { } value ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : null;
 }
