@@ -70,7 +70,9 @@ set -e
 # --- trimmed publish of the sample: one more test in the summary ------------------------------------------------
 # Publishes samples/McpServer trimmed and self-contained, starts it in Development on a free loopback port, reads the
 # token its banner prints and POSTs an MCP initialize with it: HTTP 200 passes. Catches what only trimming breaks
-# (configuration binding, reflection). Logs: TestResults/trimmed-sample/{publish,run}.log.
+# (configuration binding, reflection). Logs: TestResults/trimmed-sample/{publish,run}.log. Costs about 90 s on 2
+# busy cores (ILLink over the app), 20 s when nothing changed. Not PublishAot: measured 345 s with clang, and the
+# sample's EF Core refuses to build its model under native AOT ("Use a compiled model").
 trimmed_sample_check() {
   local dir="$RESULTS/trimmed-sample"
   local app="$dir/app"
