@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and tests the whole solution; installs the servers the tests need (redis-server, wrk) when missing.
-# Last line of output: "N passed, N failed[, N skipped]" summed from this run's TRX files. Exit code non-zero when
-# the build or any test failed.
+# Last line of output: "N passed, N failed[, N skipped]" summed from this run's TRX files plus the trimmed-sample check
+# (one test). Exit code non-zero when the build or any test failed.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
