@@ -73,6 +73,11 @@ set -e
 # (configuration binding, reflection). Logs: TestResults/trimmed-sample/{publish,run}.log. Costs about 90 s on 2
 # busy cores (ILLink over the app), 20 s when nothing changed. Not PublishAot: measured 345 s with clang, and the
 # sample's EF Core refuses to build its model under native AOT ("Use a compiled model").
+# The development token the sample's banner prints on the line after "Token for …" (empty until it is printed).
+printed_token() {
+  grep -A1 '^ *Token for ' "$1" | sed -n 2p | tr -d ' \r'
+}
+
 trimmed_sample_check() {
   local dir="$RESULTS/trimmed-sample"
   local app="$dir/app"
@@ -103,12 +108,12 @@ trimmed_sample_check() {
     ) >"$dir/run.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 600); do
-      if grep -q '^ *curl -i ' "$dir/run.log" || ! kill -0 "$pid" 2>/dev/null; then
+      if [ -n "$(printed_token "$dir/run.log")" ] || ! kill -0 "$pid" 2>/dev/null; then
         break
       fi
       sleep 0.1
     done
-    if grep -q '^ *curl -i ' "$dir/run.log"; then
+    if [ -n "$(printed_token "$dir/run.log")" ]; then
       break
     fi
     kill "$pid" 2>/dev/null || true
@@ -125,7 +130,7 @@ trimmed_sample_check() {
 
   # The banner: "MCP endpoint: <url>" and, on the line after "Token for …", the development token.
   url=$(sed -n 's/^ *MCP endpoint: *//p' "$dir/run.log" | head -n1 | tr -d '\r')
-  token=$(grep -A1 '^ *Token for ' "$dir/run.log" | tail -n1 | tr -d ' \r')
+  token=$(printed_token "$dir/run.log")
   path="/${url#http://*/}"
   local body='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"test.sh","version":"1.0"}}}'
   http_status=$(
