@@ -21,5 +21,6 @@ public sealed class TokenValidationOptions
     public int DefaultRetryAfterSeconds { get; set; } = 5;
 
     /// <summary>Validators by prefix, and the fallback. Filled by the <see cref="TokenValidationBuilder"/> methods.</summary>
-    internal List<TokenValidatorRegistration> Validators { get; } = [];
+    /// <remarks>A field, not a property: the configuration binding generator would otherwise try to bind it.</remarks>
+    internal readonly List<TokenValidatorRegistration> Validators = [];
 }

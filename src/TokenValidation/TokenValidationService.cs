@@ -171,7 +171,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
     private async Task<TokenCheckResult> FillAsync(string token, TokenHash key, Route route)
     {
         using var activity = _diagnostics.ActivitySource.StartActivity("TokenValidation.Fill");
-        activity?.SetTag("tokenvalidation.validator", route.Name);
+        activity?.SetTag(TokenValidationTags.Source, route.Name);
 
         var cached = await _l2.GetAsync(key, CancellationToken.None).ConfigureAwait(false);
         if (cached is null && _l2.IsEnabled)
@@ -182,7 +182,8 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         if (cached is not null)
         {
             _diagnostics.CacheHit("l2");
-            activity?.SetTag("tokenvalidation.cache", "l2");
+            activity?.SetTag(TokenValidationTags.CacheLevel, "l2");
+            activity?.SetTag(TokenValidationTags.Outcome, TokenValidationDiagnostics.OutcomeName(cached.Result.Outcome));
 
             // The L2 entry keeps its own expiry: L1 gets the remaining life, not a fresh one.
             _l1.Set(key, cached, _time.GetUtcNow().UtcTicks);
@@ -190,7 +191,14 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         }
 
         var result = await CallUpstreamAsync(token, key, route).ConfigureAwait(false);
-        activity?.SetTag("tokenvalidation.outcome", TokenValidationDiagnostics.OutcomeName(result.Outcome));
+        if (activity is not null)
+        {
+            activity.SetTag(TokenValidationTags.Outcome, TokenValidationDiagnostics.OutcomeName(result.Outcome));
+            if (result.Outcome == TokenValidationOutcome.Unavailable)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, result.ErrorDescription);
+            }
+        }
 
         if (result is { Outcome: TokenValidationOutcome.Valid, Identity: { } identity })
         {

@@ -10,6 +10,9 @@ internal sealed record TokenValidatorRegistration(
     Func<IServiceProvider, ITokenValidator> Factory,
     string Name)
 {
+    /// <summary>What makes two registrations one (the same <c>Add…</c> called twice), or <see langword="null"/>.</summary>
+    public object? Identity { get; init; }
+
     public static TokenValidatorRegistration ForPrefix(string? prefix, Func<IServiceProvider, ITokenValidator> factory, string name) =>
         new(_ => [prefix], factory, name);
 }

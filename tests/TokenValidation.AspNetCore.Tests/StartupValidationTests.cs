@@ -118,6 +118,47 @@ public sealed class StartupValidationTests : IClassFixture<AuthKitFixture>
     }
 
     [Fact]
+    public async Task Calling_AddMcpBearer_twice_registers_the_scheme_once_with_its_scopes_once()
+    {
+        var options = new McpTestAppOptions(_authKit.Authority)
+        {
+            Services = builder => builder.Services.AddAuthentication()
+                .AddMcpBearer(McpBearerDefaults.AuthenticationScheme, builder.Configuration.GetSection("TokenValidation"), o => o.ResourceName = "Second call"),
+        };
+        await using var app = await McpTestApp.StartAsync(options);
+        var token = AuthKitFixture.NewToken();
+        _authKit.AddUser(token, "user_twice", extra: new { scope = "mcp:tools" });
+
+        using var missing = await app.GetAsync("/mcp");
+        using var authorized = await app.GetAsync("/mcp", token);
+
+        var bearer = app.Services.GetRequiredService<IOptionsMonitor<McpBearerOptions>>().Get(McpBearerDefaults.AuthenticationScheme);
+        Assert.Equal(["mcp:tools", "mcp:resources"], bearer.Scopes);
+        Assert.Equal("Second call", bearer.ResourceName);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, authorized.StatusCode);
+    }
+
+    [Fact]
+    public async Task Calling_AddUserMapper_twice_maps_a_fill_once()
+    {
+        var calls = new UserMapping.MapperCalls();
+        var options = new McpTestAppOptions(_authKit.Authority)
+        {
+            TokenValidation = tv => tv.AddUserMapper<UserMapping.CountingUserMapper>().AddUserMapper<UserMapping.CountingUserMapper>(),
+            Services = builder => builder.Services.AddSingleton(calls),
+        };
+        await using var app = await McpTestApp.StartAsync(options);
+        var token = AuthKitFixture.NewToken();
+        _authKit.AddUser(token, "user_mapped", extra: new { scope = "mcp:tools" });
+
+        using var response = await app.GetAsync("/mcp", token);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, calls.Count);
+    }
+
+    [Fact]
     public async Task Cache_instance_name_defaults_to_the_resource()
     {
         await using var app = await McpTestApp.StartAsync(new McpTestAppOptions(HttpsAuthority));

@@ -44,7 +44,8 @@ public static class McpBearerExtensions
     /// Adds the MCP bearer scheme under <paramref name="authenticationScheme"/>: options bound from
     /// <paramref name="configuration"/> when given, then <paramref name="configureOptions"/>; validated at start-up.
     /// Also: authorization services (for <c>RequireScopes</c>), an http AuthKit authority in Development, and the
-    /// resource URL as the cache's default instance name.
+    /// resource URL as the cache's default instance name. Called again for the same scheme, it only adds
+    /// <paramref name="configureOptions"/>.
     /// </summary>
     public static AuthenticationBuilder AddMcpBearer(
         this AuthenticationBuilder builder,
@@ -55,11 +56,27 @@ public static class McpBearerExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(authenticationScheme);
         var services = builder.Services;
+
+        // A second call for the same scheme only adds its configureOptions: binding again would list every scope
+        // twice, and ASP.NET Core refuses a scheme added twice.
+        var registration = new McpBearerSchemeRegistration(authenticationScheme);
+        if (services.Any(d => d.ServiceType == typeof(McpBearerSchemeRegistration) && registration.Equals(d.ImplementationInstance)))
+        {
+            if (configureOptions is not null)
+            {
+                services.Configure(authenticationScheme, configureOptions);
+            }
+
+            return builder;
+        }
+
+        services.AddSingleton(registration);
         string sectionPath = (configuration as IConfigurationSection)?.Path ?? TokenValidationOptions.SectionName;
 
         var options = services.AddOptions<McpBearerOptions>(authenticationScheme).ValidateOnStart();
         if (configuration is not null)
         {
+            // Generated binding (see the csproj for the SYSLIB1100/1101 it reports about non-configuration properties).
             options.Bind(configuration);
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TokenValidation;
@@ -16,7 +17,7 @@ public static class McpTokenValidationBuilderExtensions
     /// claim <see cref="McpUserMappingOptions.ClaimType"/> (default <c>local_user_id</c>), cached with the identity.
     /// By default only AuthKit identities are mapped; see <see cref="McpUserMappingOptions.Sources"/>.
     /// </summary>
-    public static TokenValidationBuilder AddUserMapper<TMapper>(this TokenValidationBuilder builder, Action<McpUserMappingOptions>? configure = null)
+    public static TokenValidationBuilder AddUserMapper<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TMapper>(this TokenValidationBuilder builder, Action<McpUserMappingOptions>? configure = null)
         where TMapper : class, IMcpUserMapper
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
@@ -31,26 +30,9 @@ internal sealed class AuthKitUserInfoValidator(
 {
     private readonly AuthKitOptions _options = options.Value;
 
+    // No span of our own around the call: HttpClient traces each attempt itself, with the OpenTelemetry HTTP
+    // conventions (source System.Net.Http), beneath the service's fill span.
     public async ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
-    {
-        // One span for the whole check, retries included (HttpClient adds one per attempt beneath it). Its tags are a
-        // fixed vocabulary: never the token, never its hash.
-        using var activity = diagnostics.ActivitySource.StartActivity("TokenValidation.AuthKit.UserInfo", ActivityKind.Client);
-        var result = await CheckAsync(token, cancellationToken).ConfigureAwait(false);
-        if (activity is not null)
-        {
-            activity.SetTag("tokenvalidation.source", TokenSources.AuthKit);
-            activity.SetTag("tokenvalidation.outcome", TokenValidationDiagnostics.OutcomeName(result.Outcome));
-            if (result.Outcome == TokenValidationOutcome.Unavailable)
-            {
-                activity.SetStatus(ActivityStatusCode.Error, result.ErrorDescription);
-            }
-        }
-
-        return result;
-    }
-
-    private async ValueTask<TokenCheckResult> CheckAsync(string token, CancellationToken cancellationToken)
     {
         var endpoint = await endpoints.GetAsync(cancellationToken).ConfigureAwait(false);
         if (endpoint is null)

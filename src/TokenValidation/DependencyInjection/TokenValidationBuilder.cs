@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -107,8 +108,10 @@ public sealed class TokenValidationBuilder
     /// </summary>
     public TokenValidationBuilder AddApiKeys(Action<ApiKeyOptions>? configure = null)
     {
+        // Called twice, AddApiKeys must not bind the section again (every key would be listed twice) nor claim the prefix twice.
+        bool firstCall = !Services.Any(d => d.ServiceType == typeof(ApiKeyValidator));
         var options = Services.AddOptions<ApiKeyOptions>().ValidateOnStart();
-        if (_configuration is not null)
+        if (_configuration is not null && firstCall)
         {
             options.Bind(_configuration.GetSection("ApiKeys"));
         }
@@ -121,15 +124,19 @@ public sealed class TokenValidationBuilder
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiKeyOptions>>(_validator));
         Services.TryAddSingleton<IApiKeyStore, ConfigurationApiKeyStore>();
         Services.TryAddSingleton<ApiKeyValidator>();
-        Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
-            sp => [sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Prefix],
-            sp => sp.GetRequiredService<ApiKeyValidator>(),
-            TokenSources.ApiKey)));
+        if (firstCall)
+        {
+            Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
+                sp => [sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Prefix],
+                sp => sp.GetRequiredService<ApiKeyValidator>(),
+                TokenSources.ApiKey)));
+        }
+
         return this;
     }
 
     /// <summary>Replaces the configuration key store with <typeparamref name="TStore"/> (for example a database table).</summary>
-    public TokenValidationBuilder AddApiKeyStore<TStore>()
+    public TokenValidationBuilder AddApiKeyStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>()
         where TStore : class, IApiKeyStore
     {
         Services.Replace(ServiceDescriptor.Singleton<IApiKeyStore, TStore>());
@@ -139,7 +146,7 @@ public sealed class TokenValidationBuilder
     /// <summary>Routes tokens starting with <paramref name="prefix"/> to <typeparamref name="TValidator"/> (a singleton).</summary>
     /// <param name="prefix">The token prefix, for example <c>ghp_</c>. The longest matching prefix wins.</param>
     /// <param name="source">The name used in metrics and logs for this validator; defaults to the type name.</param>
-    public TokenValidationBuilder AddValidator<TValidator>(string prefix, string? source = null)
+    public TokenValidationBuilder AddValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(string prefix, string? source = null)
         where TValidator : class, ITokenValidator
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
@@ -147,11 +154,11 @@ public sealed class TokenValidationBuilder
     }
 
     /// <summary>Sends tokens that no prefix claims to <typeparamref name="TValidator"/> instead of rejecting them.</summary>
-    public TokenValidationBuilder AddFallbackValidator<TValidator>(string? source = null)
+    public TokenValidationBuilder AddFallbackValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(string? source = null)
         where TValidator : class, ITokenValidator => AddRegistration<TValidator>(null, source);
 
     /// <summary>Adds an enricher that runs on every cache fill of a valid identity (see <see cref="ITokenIdentityEnricher"/>).</summary>
-    public TokenValidationBuilder AddIdentityEnricher<TEnricher>()
+    public TokenValidationBuilder AddIdentityEnricher<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TEnricher>()
         where TEnricher : class, ITokenIdentityEnricher
     {
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenIdentityEnricher, TEnricher>());
@@ -179,13 +186,21 @@ public sealed class TokenValidationBuilder
         return this;
     }
 
-    private TokenValidationBuilder AddRegistration<TValidator>(string? prefix, string? source)
+    private TokenValidationBuilder AddRegistration<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(string? prefix, string? source)
         where TValidator : class, ITokenValidator
     {
         Services.TryAddSingleton<TValidator>();
         string name = source ?? typeof(TValidator).Name;
+
+        // The same call twice registers once; another validator for the same prefix still fails start-up.
+        var identity = (typeof(TValidator), prefix, name);
         Services.Configure<TokenValidationOptions>(o =>
-            o.Validators.Add(TokenValidatorRegistration.ForPrefix(prefix, sp => sp.GetRequiredService<TValidator>(), name)));
+        {
+            if (!o.Validators.Any(v => identity.Equals(v.Identity)))
+            {
+                o.Validators.Add(TokenValidatorRegistration.ForPrefix(prefix, sp => sp.GetRequiredService<TValidator>(), name) with { Identity = identity });
+            }
+        });
         return this;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using TokenValidation.ApiKeys;
 using TokenValidation.AuthKit;
@@ -6,7 +7,9 @@ using TokenValidation.Caching;
 namespace TokenValidation.DependencyInjection;
 
 /// <summary>Start-up checks for every options class, with messages that name the configuration key at fault.</summary>
-internal sealed class TokenValidationOptionsValidator(string sectionPath) :
+/// <param name="sectionPath">The path of the section the options are bound from, for the messages.</param>
+/// <param name="section">That section, when the options are bound from configuration.</param>
+internal sealed class TokenValidationOptionsValidator(string sectionPath, IConfiguration? section = null) :
     IValidateOptions<TokenValidationOptions>,
     IValidateOptions<AuthKitOptions>,
     IValidateOptions<ApiKeyOptions>,
@@ -28,6 +31,13 @@ internal sealed class TokenValidationOptionsValidator(string sectionPath) :
         if (options.DefaultRetryAfterSeconds < 1)
         {
             errors.Add($"{sectionPath}:DefaultRetryAfterSeconds must be at least 1 (got {options.DefaultRetryAfterSeconds}).");
+        }
+
+        // Failing beats warning: without AddAuthKit every mat_ token answers invalid_token, and MCP clients that see
+        // invalid_token throw their tokens away and send the user back to log in, over and over, while the server runs.
+        if (!string.IsNullOrEmpty(section?["AuthKit:Authority"]) && !options.Validators.Any(v => v.Name == TokenSources.AuthKit))
+        {
+            errors.Add($"{sectionPath}:AuthKit:Authority is configured but AuthKit tokens are not validated: call .AddAuthKit() after AddTokenValidation(…), or remove the key.");
         }
 
         return Result(errors);

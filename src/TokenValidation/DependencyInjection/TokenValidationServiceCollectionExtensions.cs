@@ -47,14 +47,14 @@ public static class TokenValidationServiceCollectionExtensions
             cacheOptions.Bind(configuration.GetSection("Cache"));
         }
 
-        var validator = new TokenValidationOptionsValidator(sectionPath);
+        var validator = new TokenValidationOptionsValidator(sectionPath, configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenValidationOptions>>(validator));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenValidationOptions>, TokenValidatorRoutesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenCacheOptions>>(validator));
 
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<TokenValidationDiagnostics>();
+        services.TryAddSingleton(static sp => new TokenValidationDiagnostics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<DistributedTokenCache>();
         services.TryAddSingleton<TokenValidationService>();
         services.TryAddSingleton<ITokenValidationService>(sp => sp.GetRequiredService<TokenValidationService>());

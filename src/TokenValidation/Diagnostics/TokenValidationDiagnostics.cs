@@ -1,31 +1,42 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Reflection;
 using Polly.CircuitBreaker;
 
 namespace TokenValidation.Diagnostics;
 
 /// <summary>
 /// The library's <see cref="Meter"/> and <see cref="ActivitySource"/>, both named <see cref="Name"/>. Subscribe with
-/// OpenTelemetry's <c>AddMeter("TokenValidation")</c> and <c>AddSource("TokenValidation")</c>.
+/// OpenTelemetry's <c>AddMeter("TokenValidation")</c> and <c>AddSource("TokenValidation")</c>; the calls to an issuer
+/// are traced by HttpClient itself (source <c>System.Net.Http</c>), under the fill that made them.
 /// </summary>
 /// <remarks>
-/// Instruments (tags in brackets; no tag ever carries a token or its hash):
+/// Instruments, with their tags (see the README's table; no tag ever carries a token or its hash):
 /// <list type="bullet">
-/// <item><c>tokenvalidation.validations</c> [outcome: valid|invalid|unavailable, source: authkit|api_key|…|none]: every answer, hit or miss.</item>
-/// <item><c>tokenvalidation.cache.hits</c>, <c>tokenvalidation.cache.misses</c> [level: l1|l2].</item>
+/// <item><c>tokenvalidation.validations</c> [outcome, source]: every answer, hit or miss.</item>
+/// <item><c>tokenvalidation.cache.hits</c>, <c>tokenvalidation.cache.misses</c> [cache.level].</item>
 /// <item><c>tokenvalidation.upstream.calls</c> [source, outcome] and <c>tokenvalidation.upstream.duration</c> (s) [source, outcome]: validator calls on a cache miss.</item>
 /// <item><c>tokenvalidation.coalesced_waits</c>: misses that waited on another request's call for the same token.</item>
-/// <item><c>tokenvalidation.cache.l2.failures</c> [operation: read|write|remove].</item>
+/// <item><c>tokenvalidation.cache.l2.failures</c> [cache.operation].</item>
 /// <item><c>tokenvalidation.upstream.rejections</c>: misses answered Unavailable at once by the bulkhead.</item>
-/// <item><c>tokenvalidation.upstream.retries</c> [source, reason: timeout|connection|http_5xx|http_429|http_408].</item>
-/// <item><c>tokenvalidation.circuit.transitions</c> [source, state: open|half_open|closed].</item>
+/// <item><c>tokenvalidation.upstream.retries</c> [source, retry.reason].</item>
+/// <item><c>tokenvalidation.circuit.transitions</c> [source, circuit.state].</item>
 /// <item><c>tokenvalidation.circuit.rejections</c> [source]: misses answered Unavailable at once by an open circuit.</item>
 /// </list>
+/// Every tag name is prefixed <c>tokenvalidation.</c>.
 /// </remarks>
 public sealed class TokenValidationDiagnostics : IDisposable
 {
     /// <summary>The name of the meter and the activity source.</summary>
     public const string Name = "TokenValidation";
+
+    // Calls to an issuer take from about a millisecond (loopback, a warm connection) to the 10 s a timeout allows. The
+    // upper part is OpenTelemetry's advice for http.client.request.duration; its default buckets (0, 5, 10, … 10000)
+    // were made for milliseconds and would put every call in seconds into the first one.
+    private static readonly double[] DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+    private static readonly string? Version = typeof(TokenValidationDiagnostics).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
     private readonly Meter _meter;
     private readonly Counter<long> _validations;
@@ -40,17 +51,21 @@ public sealed class TokenValidationDiagnostics : IDisposable
     private readonly Counter<long> _circuitTransitions;
     private readonly Counter<long> _circuitRejections;
 
-    /// <summary>Creates the instruments from <paramref name="meterFactory"/>.</summary>
-    public TokenValidationDiagnostics(IMeterFactory meterFactory)
+    internal TokenValidationDiagnostics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        _meter = meterFactory.Create(Name);
-        ActivitySource = new ActivitySource(Name);
+        _meter = meterFactory.Create(new MeterOptions(Name) { Version = Version });
+        ActivitySource = new ActivitySource(Name, Version);
         _validations = _meter.CreateCounter<long>("tokenvalidation.validations", "{validation}", "Validations by outcome and source.");
         _cacheHits = _meter.CreateCounter<long>("tokenvalidation.cache.hits", "{hit}", "Cache hits by level (l1, l2).");
         _cacheMisses = _meter.CreateCounter<long>("tokenvalidation.cache.misses", "{miss}", "Cache misses by level (l1, l2).");
         _upstreamCalls = _meter.CreateCounter<long>("tokenvalidation.upstream.calls", "{call}", "Calls to a token's issuer by source and outcome.");
-        _upstreamDuration = _meter.CreateHistogram<double>("tokenvalidation.upstream.duration", "s", "Duration of calls to a token's issuer.");
+        _upstreamDuration = _meter.CreateHistogram(
+            "tokenvalidation.upstream.duration",
+            "s",
+            "Duration of calls to a token's issuer, retries included.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _coalescedWaits = _meter.CreateCounter<long>("tokenvalidation.coalesced_waits", "{wait}", "Requests that waited on another request's upstream call for the same token.");
         _distributedCacheFailures = _meter.CreateCounter<long>("tokenvalidation.cache.l2.failures", "{failure}", "Level-2 cache reads or writes that failed or timed out.");
         _bulkheadRejections = _meter.CreateCounter<long>("tokenvalidation.upstream.rejections", "{rejection}", "Cache misses answered Unavailable because too many upstream calls were in flight.");
@@ -59,14 +74,14 @@ public sealed class TokenValidationDiagnostics : IDisposable
         _circuitRejections = _meter.CreateCounter<long>("tokenvalidation.circuit.rejections", "{rejection}", "Cache misses answered Unavailable without calling the issuer because its circuit was open.");
     }
 
-    /// <summary>The activity source for upstream calls and cache fills.</summary>
+    /// <summary>The activity source for cache fills (a span per token checked with its issuer or read from level 2).</summary>
     public ActivitySource ActivitySource { get; }
 
     internal void Validation(TokenValidationOutcome outcome, string source)
     {
         if (_validations.Enabled)
         {
-            _validations.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)), new KeyValuePair<string, object?>("source", source));
+            _validations.Add(1, new(TokenValidationTags.Outcome, OutcomeName(outcome)), new(TokenValidationTags.Source, source));
         }
     }
 
@@ -74,7 +89,7 @@ public sealed class TokenValidationDiagnostics : IDisposable
     {
         if (_cacheHits.Enabled)
         {
-            _cacheHits.Add(1, new KeyValuePair<string, object?>("level", level));
+            _cacheHits.Add(1, new KeyValuePair<string, object?>(TokenValidationTags.CacheLevel, level));
         }
     }
 
@@ -82,31 +97,31 @@ public sealed class TokenValidationDiagnostics : IDisposable
     {
         if (_cacheMisses.Enabled)
         {
-            _cacheMisses.Add(1, new KeyValuePair<string, object?>("level", level));
+            _cacheMisses.Add(1, new KeyValuePair<string, object?>(TokenValidationTags.CacheLevel, level));
         }
     }
 
     internal void UpstreamCall(string source, TokenValidationOutcome outcome, TimeSpan duration)
     {
-        var sourceTag = new KeyValuePair<string, object?>("source", source);
-        var outcomeTag = new KeyValuePair<string, object?>("outcome", OutcomeName(outcome));
+        var sourceTag = new KeyValuePair<string, object?>(TokenValidationTags.Source, source);
+        var outcomeTag = new KeyValuePair<string, object?>(TokenValidationTags.Outcome, OutcomeName(outcome));
         _upstreamCalls.Add(1, sourceTag, outcomeTag);
         _upstreamDuration.Record(duration.TotalSeconds, sourceTag, outcomeTag);
     }
 
     internal void UpstreamRetry(string source, string reason) =>
-        _upstreamRetries.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("reason", reason));
+        _upstreamRetries.Add(1, new(TokenValidationTags.Source, source), new(TokenValidationTags.RetryReason, reason));
 
     internal void CircuitStateChanged(string source, CircuitState state) =>
-        _circuitTransitions.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("state", CircuitStateName(state)));
+        _circuitTransitions.Add(1, new(TokenValidationTags.Source, source), new(TokenValidationTags.CircuitState, CircuitStateName(state)));
 
     internal void CircuitRejection(string source) =>
-        _circuitRejections.Add(1, new KeyValuePair<string, object?>("source", source));
+        _circuitRejections.Add(1, new KeyValuePair<string, object?>(TokenValidationTags.Source, source));
 
     internal void CoalescedWait() => _coalescedWaits.Add(1);
 
     internal void DistributedCacheFailure(string operation) =>
-        _distributedCacheFailures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+        _distributedCacheFailures.Add(1, new KeyValuePair<string, object?>(TokenValidationTags.CacheOperation, operation));
 
     internal void BulkheadRejection() => _bulkheadRejections.Add(1);
 

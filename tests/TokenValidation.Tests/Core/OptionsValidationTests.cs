@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using TokenValidation.ApiKeys;
+using TokenValidation.Caching;
 
 namespace TokenValidation.Tests.Core;
 
@@ -78,6 +81,80 @@ public sealed class OptionsValidationTests
         using var host = BuildHost(new Dictionary<string, string?> { ["TokenValidation:AuthKit:Authority"] = "https://auth.example.com" });
 
         await host.StartAsync();
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task An_AuthKit_authority_without_AddAuthKit_fails_start_up_saying_to_call_AddAuthKit()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["TokenValidation:AuthKit:Authority"] = "https://auth.example.com" });
+        builder.Services.AddTokenValidation(builder.Configuration.GetSection("TokenValidation")).AddApiKeys();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("TokenValidation:AuthKit:Authority is configured but AuthKit tokens are not validated: call .AddAuthKit()", Messages(error));
+    }
+
+    [Fact]
+    public async Task Calling_AddApiKeys_twice_binds_the_keys_and_claims_the_prefix_once()
+    {
+        var key = ApiKeyGenerator.Generate();
+        using var host = BuildHost(
+            new Dictionary<string, string?>
+            {
+                ["TokenValidation:AuthKit:Authority"] = "https://auth.example.com",
+                ["TokenValidation:ApiKeys:Keys:0:Name"] = "ci-bot",
+                ["TokenValidation:ApiKeys:Keys:0:Hash"] = key.Hash,
+            },
+            b => b.AddApiKeys().AddApiKeys(o => o.Keys[0].Scopes.Add("extra")));
+
+        await host.StartAsync();
+
+        var keys = host.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Keys;
+        Assert.Equal("ci-bot", Assert.Single(keys).Name);
+        var result = await host.Services.GetRequiredService<ITokenValidationService>().ValidateAsync(key.Key);
+        Assert.True(result.IsValid);
+        Assert.Equal(["extra"], result.Identity!.Scopes);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Calling_AddValidator_or_AddFallbackValidator_twice_registers_each_once_and_the_validator_is_called_once()
+    {
+        using var host = BuildHost(
+            new Dictionary<string, string?> { ["TokenValidation:AuthKit:Authority"] = "https://auth.example.com" },
+            b => b.AddValidator<CountingValidator>("cv_", "custom").AddValidator<CountingValidator>("cv_", "custom")
+                .AddFallbackValidator<CountingValidator>("custom").AddFallbackValidator<CountingValidator>("custom"));
+
+        await host.StartAsync();
+
+        var validation = host.Services.GetRequiredService<ITokenValidationService>();
+        Assert.True((await validation.ValidateAsync("cv_" + Guid.NewGuid().ToString("N"))).IsValid);
+        Assert.True((await validation.ValidateAsync("unprefixed" + Guid.NewGuid().ToString("N"))).IsValid);
+        Assert.Equal(2, host.Services.GetRequiredService<CountingValidator>().Calls);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Calling_AddDistributedCache_or_AddTokenValidation_twice_is_harmless()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["TokenValidation:AuthKit:Authority"] = "https://auth.example.com" });
+        var section = builder.Configuration.GetSection("TokenValidation");
+        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddTokenValidation(section).AddAuthKit().AddApiKeys().AddDistributedCache(o => o.InstanceName = "first");
+        builder.Services.AddTokenValidation(section).AddAuthKit().AddApiKeys().AddDistributedCache(o => o.Lifetime = TimeSpan.FromMinutes(1));
+        using var host = builder.Build();
+
+        await host.StartAsync();
+
+        var cache = host.Services.GetRequiredService<IOptions<TokenCacheOptions>>().Value;
+        Assert.True(cache.UseDistributedCache);
+        Assert.Equal("first", cache.InstanceName);
+        Assert.Equal(TimeSpan.FromMinutes(1), cache.Lifetime);
+        Assert.Single(host.Services.GetServices<ITokenValidationService>());
         await host.StopAsync();
     }
 
