@@ -425,9 +425,8 @@ public sealed class ChallengeTests : IClassFixture<AuthKitFixture>
     [Fact]
     public async Task No_token_ever_reaches_a_log()
     {
-        var logs = new CapturingLoggerProvider();
         var options = Options();
-        options.Logs = logs;
+        options.CaptureLogs = true;
         await using var app = await McpTestApp.StartAsync(options);
         var good = AuthKitFixture.NewToken();
         var bad = AuthKitFixture.NewToken();
@@ -440,10 +439,10 @@ public sealed class ChallengeTests : IClassFixture<AuthKitFixture>
         _authKit.RespondWith(500);
         (await app.GetAsync("/mcp", unavailable)).Dispose();
 
-        Assert.NotEmpty(logs.Logs);
+        Assert.NotEmpty(app.Logs.GetSnapshot());
         foreach (var token in new[] { good, bad, unavailable, McpTestApp.ApiKey.Key })
         {
-            Assert.False(logs.AnyContains(token[4..]), "a token was logged");
+            Assert.False(app.Logs.AnyContains(token[4..]), "a token was logged");
         }
     }
 }

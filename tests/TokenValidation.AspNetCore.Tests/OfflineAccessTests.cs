@@ -69,25 +69,23 @@ public sealed class OfflineAccessTests : IClassFixture<AuthKitFixture>
     [Fact]
     public async Task Configuring_offline_access_logs_a_start_up_warning_naming_the_key()
     {
-        var logs = new CapturingLoggerProvider();
         var options = WithOfflineAccess();
-        options.Logs = logs;
+        options.CaptureLogs = true;
 
         await using var app = await McpTestApp.StartAsync(options);
 
-        var warning = Assert.Single(logs.AtLeast(LogLevel.Warning), l => l.Message.Contains("offline_access", StringComparison.Ordinal));
+        var warning = Assert.Single(app.Logs.GetSnapshot(), l => l.Level >= LogLevel.Warning && l.Message.Contains("offline_access", StringComparison.Ordinal));
         Assert.Contains("TokenValidation:Scopes:2", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Without_offline_access_configured_there_is_no_warning()
     {
-        var logs = new CapturingLoggerProvider();
-        var options = new McpTestAppOptions(_authKit.Authority) { Logs = logs };
+        var options = new McpTestAppOptions(_authKit.Authority) { CaptureLogs = true };
 
         await using var app = await McpTestApp.StartAsync(options);
 
-        Assert.DoesNotContain(logs.AtLeast(LogLevel.Warning), l => l.Message.Contains("offline_access", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), l => l.Level >= LogLevel.Warning && l.Message.Contains("offline_access", StringComparison.Ordinal));
     }
 
     private McpTestAppOptions WithOfflineAccess()

@@ -10,13 +10,13 @@ internal sealed class CoreHost : IAsyncDisposable
 {
     private readonly bool _ownsAuthKit;
 
-    private CoreHost(ServiceProvider services, AuthKitStandIn authKit, bool ownsAuthKit, TimeProvider time, CapturingLoggerProvider logs)
+    private CoreHost(ServiceProvider services, AuthKitStandIn authKit, bool ownsAuthKit, TimeProvider time)
     {
         _ownsAuthKit = ownsAuthKit;
         Services = services;
         AuthKit = authKit;
+        Logs = services.GetFakeLogCollector();
         TimeProvider = time;
-        Logs = logs;
     }
 
     public ServiceProvider Services { get; }
@@ -27,7 +27,8 @@ internal sealed class CoreHost : IAsyncDisposable
 
     public TimeProvider TimeProvider { get; }
 
-    public CapturingLoggerProvider Logs { get; }
+    /// <summary>Every log record at every level (Trace up), from the framework's fake logger.</summary>
+    public FakeLogCollector Logs { get; }
 
     public ITokenValidationService Validation => Services.GetRequiredService<ITokenValidationService>();
 
@@ -54,15 +55,14 @@ internal sealed class CoreHost : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         time ??= new FakeTimeProvider();
-        var logs = new CapturingLoggerProvider();
         var collection = new ServiceCollection();
-        collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         collection.AddSingleton<TimeProvider>(time);
         var builder = collection.AddTokenValidation(configuration.GetSection("TokenValidation")).AddAuthKit().AddApiKeys();
         configure?.Invoke(builder);
         services?.Invoke(collection);
         var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new CoreHost(provider, authKit, ownsAuthKit, time, logs);
+        return new CoreHost(provider, authKit, ownsAuthKit, time);
     }
 
     public async ValueTask DisposeAsync()

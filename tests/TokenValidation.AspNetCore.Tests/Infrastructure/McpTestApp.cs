@@ -40,6 +40,9 @@ internal sealed class McpTestApp : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
+    /// <summary>The records the app logged; only with <see cref="McpTestAppOptions.CaptureLogs"/>.</summary>
+    public FakeLogCollector Logs => App.Services.GetFakeLogCollector();
+
     /// <summary>The configuration every test starts from; tests change or remove keys.</summary>
     public static Dictionary<string, string?> DefaultSettings(string authority) => new()
     {
@@ -65,9 +68,9 @@ internal sealed class McpTestApp : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(options.Settings);
         builder.Logging.ClearProviders();
-        if (options.Logs is not null)
+        if (options.CaptureLogs)
         {
-            builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(options.Logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging();
         }
 
         var section = builder.Configuration.GetSection("TokenValidation");

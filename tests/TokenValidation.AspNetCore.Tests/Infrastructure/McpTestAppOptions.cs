@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using TokenValidation.Testing;
 
 namespace TokenValidation.AspNetCore.Tests.Infrastructure;
 
@@ -10,7 +9,8 @@ internal sealed class McpTestAppOptions(string authority)
 
     public string Environment { get; set; } = "Production";
 
-    public CapturingLoggerProvider? Logs { get; set; }
+    /// <summary>Collect every log record at every level (Trace up) with the framework's fake logger; read them from <see cref="McpTestApp.Logs"/>.</summary>
+    public bool CaptureLogs { get; set; }
 
     public Action<TokenValidationBuilder>? TokenValidation { get; set; }
 

@@ -22,7 +22,7 @@ public sealed class TokenNeverLoggedTests
     public async Task No_log_line_at_any_level_contains_a_token_through_every_failure_path()
     {
         var tokens = new List<string>();
-        var logs = new List<CapturedLog>();
+        var logs = new List<FakeLogRecord>();
         var keys = new List<string>();
 
         await RunIssuerFailuresAsync(tokens, logs, keys);
@@ -33,7 +33,7 @@ public sealed class TokenNeverLoggedTests
         Assert.Contains(logs, l => l.Level >= LogLevel.Warning && l.Exception is not null);
         foreach (int id in new[] { 3, 5, 10, 11, 13, 14, 15, 16, 17, 20, 30 })
         {
-            Assert.True(logs.Any(l => l.EventId.Id == id), $"No log with event id {id}: the scenario must reach it.");
+            Assert.True(logs.Any(l => l.Id.Id == id), $"No log with event id {id}: the scenario must reach it.");
         }
 
         var forbidden = new List<string>(keys);
@@ -47,15 +47,15 @@ public sealed class TokenNeverLoggedTests
 
         foreach (var log in logs)
         {
-            string text = log.ToString();
+            string text = log.ToFullText();
             foreach (var secret in forbidden)
             {
-                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"A log line holds a token or its hash: [{log.Level}] {log.Category} ({log.EventId.Id})");
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"A log line holds a token or its hash: [{log.Level}] {log.Category} ({log.Id.Id})");
             }
         }
     }
 
-    private static async Task RunIssuerFailuresAsync(List<string> tokens, List<CapturedLog> logs, List<string> keys)
+    private static async Task RunIssuerFailuresAsync(List<string> tokens, List<FakeLogRecord> logs, List<string> keys)
     {
         var apiKey = ApiKeyGenerator.Generate();
         var expiredKey = ApiKeyGenerator.Generate();
@@ -140,10 +140,10 @@ public sealed class TokenNeverLoggedTests
 
         var cache = host.Services.GetRequiredService<DistributedTokenCache>();
         keys.AddRange(tokens.Select(t => cache.GetKey(TokenHash.Compute(t))));
-        logs.AddRange(host.Logs.Logs);
+        logs.AddRange(host.Logs.GetSnapshot());
     }
 
-    private static async Task RunCircuitAndBulkheadAsync(List<string> tokens, List<CapturedLog> logs)
+    private static async Task RunCircuitAndBulkheadAsync(List<string> tokens, List<FakeLogRecord> logs)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await StandInHost.StartAsync(
@@ -187,7 +187,7 @@ public sealed class TokenNeverLoggedTests
         // A validator that throws: logged with its exception (whose text is the application's to keep clean).
         await host.Validation.ValidateAsync(Next("thr_"));
 
-        logs.AddRange(host.Logs.Logs);
+        logs.AddRange(host.Logs.GetSnapshot());
     }
 
     private sealed class ThrowingValidator : ITokenValidator

@@ -390,16 +390,16 @@ public sealed class AuthKitResilienceTests
 
         Assert.True((await host.Validation.ValidateAsync(token)).IsValid);
 
-        var polly = host.Logs.Logs.Where(l => l.Category == "Polly").ToList();
-        Assert.Contains(polly, l => l.Level == LogLevel.Warning && l.StateText.Contains("Result=503", StringComparison.Ordinal));
-        Assert.Contains(polly, l => l.StateText.Contains("Result=200", StringComparison.Ordinal));
+        var polly = host.Logs.GetSnapshot().Where(l => l.Category == "Polly").ToList();
+        Assert.Contains(polly, l => l.Level == LogLevel.Warning && l.GetStructuredStateValue("Result") == "503");
+        Assert.Contains(polly, l => l.GetStructuredStateValue("Result") == "200");
 
         // Successes are Debug for the library's clients: one Information line per cache miss would be noise.
         Assert.DoesNotContain(polly, l => l.Level == LogLevel.Information);
         Assert.All(polly, l =>
         {
-            Assert.DoesNotContain(token, l.ToString(), StringComparison.Ordinal);
-            Assert.DoesNotContain("Bearer", l.ToString(), StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(token, l.ToFullText(), StringComparison.Ordinal);
+            Assert.DoesNotContain("Bearer", l.ToFullText(), StringComparison.OrdinalIgnoreCase);
         });
     }
 

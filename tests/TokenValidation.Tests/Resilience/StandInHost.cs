@@ -15,18 +15,19 @@ namespace TokenValidation.Tests.Resilience;
 /// </summary>
 internal sealed class StandInHost : IAsyncDisposable
 {
-    private StandInHost(ServiceProvider services, AuthKitStandIn authKit, CapturingLoggerProvider logs)
+    private StandInHost(ServiceProvider services, AuthKitStandIn authKit)
     {
         Services = services;
         AuthKit = authKit;
-        Logs = logs;
+        Logs = services.GetFakeLogCollector();
     }
 
     public ServiceProvider Services { get; }
 
     public AuthKitStandIn AuthKit { get; }
 
-    public CapturingLoggerProvider Logs { get; }
+    /// <summary>Every log record at every level (Trace up), from the framework's fake logger.</summary>
+    public FakeLogCollector Logs { get; }
 
     public ITokenValidationService Validation => Services.GetRequiredService<ITokenValidationService>();
 
@@ -59,9 +60,8 @@ internal sealed class StandInHost : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var logs = new CapturingLoggerProvider();
         var collection = new ServiceCollection();
-        collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         if (time is not null)
         {
             collection.AddSingleton(time);
@@ -71,7 +71,7 @@ internal sealed class StandInHost : IAsyncDisposable
         configure?.Invoke(builder);
         services?.Invoke(collection);
         var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new StandInHost(provider, authKit, logs);
+        return new StandInHost(provider, authKit);
     }
 
     public async ValueTask DisposeAsync()
