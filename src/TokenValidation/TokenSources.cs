@@ -8,4 +8,7 @@ public static class TokenSources
 
     /// <summary>An API key issued by the server's operators.</summary>
     public const string ApiKey = "api_key";
+
+    /// <summary>A JWT access token checked against the keys of the issuer configured under <c>TokenValidation:Jwt</c>.</summary>
+    public const string Jwt = "jwt";
 }

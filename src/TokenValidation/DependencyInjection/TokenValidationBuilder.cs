@@ -7,6 +7,7 @@ using TokenValidation.ApiKeys;
 using TokenValidation.AuthKit;
 using TokenValidation.Caching;
 using TokenValidation.DependencyInjection;
+using TokenValidation.Jwt;
 using TokenValidation.Resilience;
 
 namespace TokenValidation;
@@ -85,6 +86,12 @@ public sealed class TokenValidationBuilder
                 // First handler added, so the outermost: handlers the application adds later run once per attempt.
                 .AddHttpMessageHandler(static sp => new AuthKitResilienceHandler(sp.GetRequiredService<AuthKitResiliencePipeline>()));
 
+            // Hosted AuthKit's JWT access tokens: iss = the authority, checked locally against its JWKS.
+            Services.AddSingleton(new JwtIssuerRegistration(static sp => JwtIssuerFactory.FromAuthKit(
+                sp.GetRequiredService<IOptions<AuthKitOptions>>().Value,
+                sp.GetRequiredService<IOptions<TokenValidationOptions>>().Value.Resource)));
+            AddJwtRouting();
+
             Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
                 sp => sp.GetRequiredService<IOptions<AuthKitOptions>>().Value is var authKit && authKit.AcceptUnprefixedTokens
                     ? [authKit.TokenPrefix, null]
@@ -94,6 +101,60 @@ public sealed class TokenValidationBuilder
         }
 
         return this;
+    }
+
+    /// <summary>
+    /// Accepts JWT access tokens (RFC 9068) from the issuer under the <c>Jwt</c> section (<see cref="JwtOptions.Issuer"/>),
+    /// checked locally: signature against the issuer's JWKS (discovered from its metadata, or <see cref="JwtOptions.JwksUri"/>),
+    /// <c>iss</c>, <c>aud</c> (this <see cref="TokenValidationOptions.Resource"/>), <c>exp</c>/<c>nbf</c>, <c>typ</c>.
+    /// JWS-shaped tokens are dispatched by their <c>iss</c>; with <see cref="AddAuthKit"/> too, AuthKit's own JWTs are
+    /// checked against AuthKit's keys.
+    /// </summary>
+    public TokenValidationBuilder AddJwt(Action<JwtOptions>? configure = null)
+    {
+        bool firstCall = !Services.Any(d => d.ServiceType == typeof(IValidateOptions<JwtOptions>));
+        var options = Services.AddOptions<JwtOptions>().ValidateOnStart();
+        if (_configuration is not null && firstCall)
+        {
+            options.Bind(_configuration.GetSection("Jwt"));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (firstCall)
+        {
+            string sectionPath = (_configuration as IConfigurationSection)?.Path ?? TokenValidationOptions.SectionName;
+            Services.AddSingleton<IValidateOptions<JwtOptions>>(sp => new JwtOptionsValidator(sectionPath, sp.GetRequiredService<IOptions<TokenValidationOptions>>()));
+            Services.AddSingleton(new JwtIssuerRegistration(static sp => JwtIssuerFactory.FromOptions(
+                sp.GetRequiredService<IOptions<JwtOptions>>().Value,
+                sp.GetRequiredService<IOptions<TokenValidationOptions>>().Value.Resource)));
+            AddJwtRouting();
+        }
+
+        return this;
+    }
+
+    private void AddJwtRouting()
+    {
+        if (Services.Any(d => d.ServiceType == typeof(JwtIssuerRouter)))
+        {
+            return;
+        }
+
+        Services.AddSingleton<JwtIssuerRouter>();
+        Services.AddHttpClient(SigningKeyCache.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+            {
+                // Keys come from the issuer's own URLs, not from wherever a redirect points.
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            })
+            .RemoveAllLoggers();
     }
 
     /// <summary>Applies <paramref name="configure"/> to the AuthKit <see cref="HttpClient"/> (call after <see cref="AddAuthKit"/>).</summary>
