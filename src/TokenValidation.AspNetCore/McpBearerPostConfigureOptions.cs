@@ -4,7 +4,7 @@ using TokenValidation.AspNetCore.Metadata;
 namespace TokenValidation.AspNetCore;
 
 /// <summary>Completes <see cref="McpBearerOptions"/> after configuration: derives the metadata URLs from the resource.</summary>
-public class McpBearerPostConfigureOptions : IPostConfigureOptions<McpBearerOptions>
+internal sealed class McpBearerPostConfigureOptions : IPostConfigureOptions<McpBearerOptions>
 {
     /// <inheritdoc />
     public void PostConfigure(string? name, McpBearerOptions options)

@@ -110,7 +110,27 @@ public sealed class AuthorizationServerMetadataTests : IClassFixture<AuthKitFixt
         Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
         Assert.Contains($"\"issuer\":\"{_authKit.Authority}\"", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(3, _authKit.MetadataCalls);
+
+        // The failed refresh is one fetch of two attempts (the shared pipeline retries a 5xx once); then none for 30 s.
+        Assert.Equal(4, _authKit.MetadataCalls);
+    }
+
+    [Fact]
+    public async Task Proxy_mode_fetches_through_the_shared_pipeline_so_a_transient_503_is_retried_once()
+    {
+        await using var app = await McpTestApp.StartAsync(Options("Proxy"));
+        _authKit.MetadataBehavior = context =>
+        {
+            _authKit.MetadataBehavior = null;
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        };
+
+        using var response = await app.GetAsync("/.well-known/oauth-authorization-server");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"\"issuer\":\"{_authKit.Authority}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, _authKit.MetadataCalls);
     }
 
     [Fact]

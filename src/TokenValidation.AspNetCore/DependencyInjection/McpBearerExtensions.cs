@@ -9,12 +9,16 @@ using TokenValidation.AspNetCore.DependencyInjection;
 using TokenValidation.AspNetCore.Metadata;
 using TokenValidation.AuthKit;
 using TokenValidation.Caching;
+using TokenValidation.Resilience;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the MCP bearer authentication scheme.</summary>
 public static class McpBearerExtensions
 {
+    // The source tag of the metadata client's retry and circuit metrics.
+    private const string MetadataSource = "authkit_metadata";
+
     /// <summary>
     /// Adds the MCP bearer scheme (<see cref="McpBearerDefaults.AuthenticationScheme"/>) with options bound from
     /// <paramref name="configuration"/>, usually the <c>TokenValidation</c> section the core reads too. Token validation
@@ -77,7 +81,10 @@ public static class McpBearerExtensions
                 AllowAutoRedirect = false,
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            });
+            })
+
+            // The same pipeline as the userinfo call (AuthKit:Timeout and AuthKit:Resilience), with its own circuit.
+            .AddTokenValidationResilience(MetadataSource, TokenValidationResilience.AuthKitSettings);
 
         return builder.AddScheme<McpBearerOptions, McpBearerHandler>(authenticationScheme, McpBearerDefaults.DisplayName, configureOptions);
     }

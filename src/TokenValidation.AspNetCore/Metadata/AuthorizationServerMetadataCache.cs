@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 using TokenValidation.AspNetCore.Diagnostics;
 using TokenValidation.AuthKit;
 
@@ -59,7 +60,8 @@ internal sealed class AuthorizationServerMetadataCache(
     private byte[]? Fresh(Snapshot? snapshot, string url) =>
         snapshot is not null && snapshot.Url == url && snapshot.ExpiresAt > time.GetUtcNow() ? snapshot.Document : null;
 
-    // Shared by every waiting request, so it runs on its own timeout rather than one caller's cancellation.
+    // Shared by every waiting request, so it runs on its own timeout rather than one caller's cancellation. The client's
+    // pipeline retries transient failures inside it; its timeouts and open circuit surface as ExecutionRejectedException.
     private async Task<byte[]?> FetchAsync(string url)
     {
         using var timeout = new CancellationTokenSource(authKitOptions.Value.Timeout);
@@ -88,7 +90,7 @@ internal sealed class AuthorizationServerMetadataCache(
 
             return document;
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or ExecutionRejectedException)
         {
             Log.MetadataFetchFailed(logger, url, ex.GetType().Name);
             return null;

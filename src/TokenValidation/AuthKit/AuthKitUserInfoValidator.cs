@@ -18,7 +18,7 @@ namespace TokenValidation.AuthKit;
 /// </summary>
 /// <remarks>
 /// Retries, per-attempt timeouts and the circuit breaker live in the HTTP client's pipeline
-/// (<see cref="AuthKitResilienceHandler"/>, or the application's own handlers). Polly's rejections are mapped here
+/// (<see cref="TokenValidationResilience"/>, or the application's own handlers). Polly's rejections are mapped here
 /// whichever pipeline raised them, so an app's <c>AddStandardResilienceHandler()</c> gets the same answers.
 /// </remarks>
 internal sealed class AuthKitUserInfoValidator(
@@ -64,7 +64,7 @@ internal sealed class AuthKitUserInfoValidator(
 
         // A backstop over the whole call, reading the body included: the pipeline's total timeout stops at the
         // response headers, and with the pipeline turned off this is the only bound. Real time, like every wait on
-        // I/O here (see AuthKitResiliencePipeline).
+        // I/O here (see TokenValidationResilience).
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         linked.CancelAfter(_options.Timeout);
         try

@@ -17,6 +17,7 @@ public sealed class TokenValidationBuilder
 {
     private readonly IConfiguration? _configuration;
     private readonly TokenValidationOptionsValidator _validator;
+    private IHttpClientBuilder? _authKitHttpClient;
 
     internal TokenValidationBuilder(IServiceCollection services, IConfiguration? configuration, TokenValidationOptionsValidator validator)
     {
@@ -29,13 +30,17 @@ public sealed class TokenValidationBuilder
     public IServiceCollection Services { get; }
 
     /// <summary>
-    /// The named <see cref="HttpClient"/> that calls AuthKit, set up by <see cref="AddAuthKit"/>. Add your own handlers to
-    /// it, for example <c>AddStandardResilienceHandler()</c> from Microsoft.Extensions.Http.Resilience; then turn the
-    /// library's own pipeline off with <see cref="AuthKitResilienceOptions.Enabled"/> (<c>AuthKit:Resilience:Enabled</c>)
-    /// so failures are not retried twice. The client has no default request logging: IHttpClientFactory's logger puts
-    /// the raw <c>Authorization</c> header (the caller's token) in its log state at Trace, redaction or not.
+    /// The named <see cref="HttpClient"/> that calls AuthKit, set up by <see cref="AddAuthKit"/>. Handlers you add to it
+    /// run inside the library's resilience pipeline, once per attempt. To use your own pipeline instead (for example
+    /// <c>AddStandardResilienceHandler()</c>), turn the library's off with <see cref="AuthKitResilienceOptions.Enabled"/>
+    /// (<c>AuthKit:Resilience:Enabled</c>) so failures are not retried twice. The client has no default request
+    /// logging: IHttpClientFactory's logger puts the raw <c>Authorization</c> header (the caller's token) in its log
+    /// state at Trace, redaction or not.
     /// </summary>
-    public IHttpClientBuilder? AuthKitHttpClient { get; private set; }
+    /// <exception cref="InvalidOperationException">Read before <see cref="AddAuthKit"/> was called on this builder.</exception>
+    public IHttpClientBuilder AuthKitHttpClient =>
+        _authKitHttpClient ?? throw new InvalidOperationException(
+            "The AuthKit HttpClient is registered by AddAuthKit(): call AddAuthKit() before using AuthKitHttpClient or ConfigureAuthKitHttpClient().");
 
     /// <summary>
     /// Sends tokens starting with <see cref="AuthKitOptions.TokenPrefix"/> (<c>mat_</c>) to AuthKit's userinfo endpoint;
@@ -47,7 +52,7 @@ public sealed class TokenValidationBuilder
     {
         // Called twice (say, once more to configure), AddAuthKit must not bind the section again (lists would double),
         // stack a second pipeline (and a second retry) on the client, nor claim the prefix twice.
-        bool firstCall = !Services.Any(d => d.ServiceType == typeof(AuthKitResiliencePipeline));
+        bool firstCall = !Services.Any(d => d.ServiceType == typeof(AuthKitUserInfoValidator));
         var options = Services.AddOptions<AuthKitOptions>().ValidateOnStart();
         if (_configuration is not null && firstCall)
         {
@@ -62,11 +67,10 @@ public sealed class TokenValidationBuilder
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthKitOptions>>(_validator));
         Services.TryAddSingleton<UserInfoEndpointResolver>();
         Services.TryAddSingleton<AuthKitUserInfoValidator>();
-        AuthKitHttpClient = Services.AddHttpClient(AuthKitDefaults.HttpClientName);
+        _authKitHttpClient = Services.AddHttpClient(AuthKitDefaults.HttpClientName);
         if (firstCall)
         {
-            Services.AddSingleton<AuthKitResiliencePipeline>();
-            AuthKitHttpClient
+            _authKitHttpClient
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
                 {
                     // The token goes to the userinfo endpoint and nowhere else: a redirect is an answer, not an instruction.
@@ -76,15 +80,8 @@ public sealed class TokenValidationBuilder
                     ConnectTimeout = TimeSpan.FromSeconds(5),
                 })
 
-                // IHttpClientFactory's default logging writes the request headers at Trace, and even with redaction
-                // (which only rewrites the message text) their structured state carries the raw Authorization value:
-                // the caller's bearer token, for any structured log sink. So this client has no default loggers; our
-                // own logs, HttpClient's metrics and activities remain. Redaction stays on for an app that adds them back.
-                .RemoveAllLoggers()
-                .RedactLoggedHeaders(static _ => true)
-
                 // First handler added, so the outermost: handlers the application adds later run once per attempt.
-                .AddHttpMessageHandler(static sp => new AuthKitResilienceHandler(sp.GetRequiredService<AuthKitResiliencePipeline>()));
+                .AddTokenValidationResilience(TokenSources.AuthKit, TokenValidationResilience.AuthKitSettings);
 
             // Hosted AuthKit's JWT access tokens: iss = the authority, checked locally against its JWKS.
             Services.AddSingleton(new JwtIssuerRegistration(static sp => JwtIssuerFactory.FromAuthKit(
@@ -161,7 +158,7 @@ public sealed class TokenValidationBuilder
     public TokenValidationBuilder ConfigureAuthKitHttpClient(Action<IHttpClientBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        configure(AuthKitHttpClient ?? throw new InvalidOperationException("Call AddAuthKit() before ConfigureAuthKitHttpClient()."));
+        configure(AuthKitHttpClient);
         return this;
     }
 

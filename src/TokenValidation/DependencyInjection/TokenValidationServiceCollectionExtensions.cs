@@ -22,15 +22,15 @@ public static class TokenValidationServiceCollectionExtensions
         return AddCore(services, configuration);
     }
 
-    /// <summary>Adds token validation configured in code.</summary>
-    public static TokenValidationBuilder AddTokenValidation(this IServiceCollection services, Action<TokenValidationOptions>? configure = null)
-    {
-        var builder = AddCore(services, null);
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
+    /// <summary>Adds token validation with default options; configure validators and the cache on the returned builder.</summary>
+    public static TokenValidationBuilder AddTokenValidation(this IServiceCollection services) => AddCore(services, null);
 
+    /// <summary>Adds token validation configured in code.</summary>
+    public static TokenValidationBuilder AddTokenValidation(this IServiceCollection services, Action<TokenValidationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = AddCore(services, null);
+        services.Configure(configure);
         return builder;
     }
 

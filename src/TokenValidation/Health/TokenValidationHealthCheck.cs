@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly.CircuitBreaker;
+using TokenValidation.AuthKit;
 using TokenValidation.Caching;
 using TokenValidation.Diagnostics;
 using TokenValidation.Resilience;
@@ -13,7 +15,9 @@ namespace TokenValidation.Health;
 /// registration's failure status, which <c>AddTokenValidation()</c> sets to Degraded.
 /// </summary>
 /// <remarks>Passive: it reads state the requests already keep, and makes no call to AuthKit or the cache itself.</remarks>
-internal sealed class TokenValidationHealthCheck(DistributedTokenCache l2, AuthKitResiliencePipeline? circuit = null) : IHealthCheck
+internal sealed class TokenValidationHealthCheck(
+    DistributedTokenCache l2,
+    [FromKeyedServices(AuthKitDefaults.HttpClientName)] UpstreamResilience? circuit = null) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -32,7 +32,7 @@ public static class BearerTokenReader
     }
 
     /// <summary>Reads the token from one <c>Authorization</c> header value.</summary>
-    public static BearerTokenReadResult Read(ReadOnlySpan<char> value, int maxTokenLength = DefaultMaxTokenLength)
+    internal static BearerTokenReadResult Read(ReadOnlySpan<char> value, int maxTokenLength)
     {
         // Servers may keep surrounding optional whitespace (RFC 9110 §5.5); it is not part of the credentials.
         value = value.Trim([' ', '\t']);

@@ -5,10 +5,11 @@ namespace TokenValidation.Resilience;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The pipeline, outermost first: a total timeout (<see cref="AuthKit.AuthKitOptions.Timeout"/>), a retry of transient
-/// failures, a circuit breaker, and a per-attempt timeout (<see cref="AttemptTimeout"/>) — the order of
-/// Microsoft.Extensions.Http.Resilience's standard handler, so the breaker sees every attempt and a retry never waits
-/// on an open circuit.
+/// The pipeline is Microsoft.Extensions.Http.Resilience's <c>AddResilienceHandler</c>, outermost first: a total timeout
+/// (<see cref="AuthKit.AuthKitOptions.Timeout"/>), a retry of transient failures, a circuit breaker, and a per-attempt
+/// timeout (<see cref="AttemptTimeout"/>) — the order of the package's standard handler, so the breaker sees every
+/// attempt and a retry never waits on an open circuit. The authority's metadata client runs through the same pipeline
+/// (its own circuit) with these settings.
 /// </para>
 /// <para>
 /// Transient failures are a refused or broken connection, an attempt that timed out, HTTP 408, 429 and 5xx. HTTP 400,

@@ -1,28 +1,16 @@
 using System.Net;
-using System.Net.Sockets;
 using Polly;
 using Polly.Timeout;
 
 namespace TokenValidation.Resilience;
 
 /// <summary>
-/// Which answers from the issuer are worth another try. 400, 401 and 403 are the issuer saying no; retrying them
-/// cannot change the answer and counting them against the circuit would let bad tokens open it.
+/// What the library says about a failed attempt. Which failures are transient is the package's rule
+/// (<c>HttpClientResiliencePredicates.IsTransient</c>: a connection failure, an attempt timeout, 408, 429, 5xx); 400, 401
+/// and 403 are the issuer saying no, never retried and never counted against the circuit.
 /// </summary>
 internal static class TransientFailure
 {
-    /// <summary>Whether <paramref name="outcome"/> is a transient failure (connection, attempt timeout, 408, 429, 5xx).</summary>
-    public static bool IsTransient(in Outcome<HttpResponseMessage> outcome) => outcome switch
-    {
-        { Exception: HttpRequestException or TimeoutRejectedException or IOException or SocketException } => true,
-        { Exception: not null } => false,
-        { Result: { } response } => IsTransient(response.StatusCode),
-        _ => false,
-    };
-
-    public static bool IsTransient(HttpStatusCode status) =>
-        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
-
     /// <summary>A short, fixed-vocabulary name for metrics and logs: never text from the answer or the request.</summary>
     public static string Reason(in Outcome<HttpResponseMessage> outcome) => outcome switch
     {

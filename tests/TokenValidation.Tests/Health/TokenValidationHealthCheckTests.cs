@@ -59,7 +59,7 @@ public sealed class TokenValidationHealthCheckTests
             await host.AuthKit.DefaultUserInfoAsync(context);
         };
         var probe = host.Validation.ValidateAsync(token).AsTask();
-        await WaitUntil(() => host.Pipeline.State == CircuitState.HalfOpen);
+        await WaitUntil(() => host.Circuit.State == CircuitState.HalfOpen);
 
         var halfOpen = await CheckAsync(host.Services);
         Assert.Equal(HealthStatus.Degraded, halfOpen.Status);

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
+using TokenValidation.AuthKit;
 using TokenValidation.Testing;
 
 namespace TokenValidation.Tests.Resilience;
@@ -194,9 +196,9 @@ public sealed class AuthKitResilienceTests
 
         // Two misses, two attempts each: four failures reach the minimum throughput of four, and the circuit opens.
         Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
-        Assert.Equal(CircuitState.Closed, host.Pipeline.State);
+        Assert.Equal(CircuitState.Closed, host.Circuit.State);
         Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
-        Assert.Equal(CircuitState.Open, host.Pipeline.State);
+        Assert.Equal(CircuitState.Open, host.Circuit.State);
         Assert.Equal(4, host.AuthKit.UserInfoCalls);
 
         // AuthKit recovers, but the circuit is open: misses answer Unavailable at once, with the remaining break as hint.
@@ -227,7 +229,7 @@ public sealed class AuthKitResilienceTests
         var probe = await host.Validation.ValidateAsync(recovered);
         Assert.Equal(TokenValidationOutcome.Valid, probe.Outcome);
         Assert.Equal(5, host.AuthKit.UserInfoCalls);
-        Assert.Equal(CircuitState.Closed, host.Pipeline.State);
+        Assert.Equal(CircuitState.Closed, host.Circuit.State);
 
         Assert.Equal(TokenValidationOutcome.Invalid, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
         Assert.Equal(6, host.AuthKit.UserInfoCalls);
@@ -241,7 +243,7 @@ public sealed class AuthKitResilienceTests
         host.AuthKit.RespondWith(503);
         await host.Validation.ValidateAsync(StandInHost.NewToken());
         await host.Validation.ValidateAsync(StandInHost.NewToken());
-        Assert.Equal(CircuitState.Open, host.Pipeline.State);
+        Assert.Equal(CircuitState.Open, host.Circuit.State);
 
         time.Advance(TimeSpan.FromSeconds(10));
         var probe = await host.Validation.ValidateAsync(StandInHost.NewToken());
@@ -249,7 +251,7 @@ public sealed class AuthKitResilienceTests
         // The probe fails; its retry meets the reopened circuit instead of AuthKit.
         Assert.Equal(TokenValidationOutcome.Unavailable, probe.Outcome);
         Assert.Equal(5, host.AuthKit.UserInfoCalls);
-        Assert.Equal(CircuitState.Open, host.Pipeline.State);
+        Assert.Equal(CircuitState.Open, host.Circuit.State);
         Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
         Assert.Equal(5, host.AuthKit.UserInfoCalls);
     }
@@ -261,7 +263,7 @@ public sealed class AuthKitResilienceTests
         host.AuthKit.RespondWith(500);
         await host.Validation.ValidateAsync(StandInHost.NewToken());
         await host.Validation.ValidateAsync(StandInHost.NewToken());
-        Assert.Equal(CircuitState.Open, host.Pipeline.State);
+        Assert.Equal(CircuitState.Open, host.Circuit.State);
         int calls = host.AuthKit.UserInfoCalls;
         string token = StandInHost.NewToken();
         host.AuthKit.AddUser(token, "user_01");
@@ -273,7 +275,7 @@ public sealed class AuthKitResilienceTests
 
         Assert.Equal(TokenValidationOutcome.Valid, (await host.Validation.ValidateAsync(token)).Outcome);
         Assert.Equal(calls + 1, host.AuthKit.UserInfoCalls);
-        Assert.Equal(CircuitState.Closed, host.Pipeline.State);
+        Assert.Equal(CircuitState.Closed, host.Circuit.State);
     }
 
     [Fact]
@@ -286,7 +288,7 @@ public sealed class AuthKitResilienceTests
             Assert.Equal(TokenValidationOutcome.Invalid, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
         }
 
-        Assert.Equal(CircuitState.Closed, host.Pipeline.State);
+        Assert.Equal(CircuitState.Closed, host.Circuit.State);
         Assert.Equal(12, host.AuthKit.UserInfoCalls);
     }
 
@@ -298,8 +300,7 @@ public sealed class AuthKitResilienceTests
             ["TokenValidation:AuthKit:Timeout"] = "00:00:01",
             ["TokenValidation:AuthKit:Resilience:Enabled"] = "false",
         });
-        Assert.Null(host.Pipeline.Pipeline);
-        Assert.Null(host.Pipeline.State);
+        Assert.Null(host.Circuit.State);
         host.AuthKit.FailNext(1, StatusCodes.Status503ServiceUnavailable);
         Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
         Assert.Equal(1, host.AuthKit.UserInfoCalls);
@@ -332,6 +333,86 @@ public sealed class AuthKitResilienceTests
         await host.Validation.ValidateAsync(StandInHost.NewToken());
 
         Assert.Equal(2, host.AuthKit.UserInfoCalls);
+    }
+
+    [Fact]
+    public async Task An_open_circuit_survives_the_factory_recycling_the_handler()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        int handlers = 0;
+        await using var host = await StandInHost.StartAsync(
+            BreakerSettings(breakSeconds: 60),
+            configure: b => b.ConfigureAuthKitHttpClient(c => c
+                .SetHandlerLifetime(TimeSpan.FromSeconds(1))
+                .AddHttpMessageHandler(() =>
+                {
+                    Interlocked.Increment(ref handlers);
+                    return new CountingHandler();
+                })),
+            time: time);
+        host.AuthKit.RespondWith(500);
+        await host.Validation.ValidateAsync(StandInHost.NewToken());
+        await host.Validation.ValidateAsync(StandInHost.NewToken());
+        Assert.Equal(CircuitState.Open, host.Circuit.State);
+        Assert.Equal(1, Volatile.Read(ref handlers));
+        Assert.Equal(4, host.AuthKit.UserInfoCalls);
+        host.AuthKit.ResetBehavior();
+
+        // The factory retires the handler after its lifetime (on the real clock); the next client gets a new chain.
+        var clock = Stopwatch.StartNew();
+        while (Volatile.Read(ref handlers) < 2 && clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(200);
+            var rejected = await host.Validation.ValidateAsync(StandInHost.NewToken());
+            Assert.Equal(TokenValidationOutcome.Unavailable, rejected.Outcome);
+        }
+
+        Assert.True(Volatile.Read(ref handlers) >= 2, "the factory never built a second handler");
+        var result = await host.Validation.ValidateAsync(StandInHost.NewToken());
+        Assert.Equal(TokenValidationOutcome.Unavailable, result.Outcome);
+        Assert.InRange(result.RetryAfter!.Value, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(60));
+        Assert.Equal(CircuitState.Open, host.Circuit.State);
+        Assert.Equal(4, host.AuthKit.UserInfoCalls);
+
+        time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(TokenValidationOutcome.Invalid, (await host.Validation.ValidateAsync(StandInHost.NewToken())).Outcome);
+        Assert.Equal(5, host.AuthKit.UserInfoCalls);
+        Assert.Equal(CircuitState.Closed, host.Circuit.State);
+    }
+
+    [Fact]
+    public async Task Pollys_own_logs_name_the_status_code_and_never_the_request()
+    {
+        await using var host = await StandInHost.StartAsync();
+        string token = StandInHost.NewToken();
+        host.AuthKit.AddUser(token, "user_01");
+        host.AuthKit.FailNext(1, StatusCodes.Status503ServiceUnavailable);
+
+        Assert.True((await host.Validation.ValidateAsync(token)).IsValid);
+
+        var polly = host.Logs.Logs.Where(l => l.Category == "Polly").ToList();
+        Assert.Contains(polly, l => l.Level == LogLevel.Warning && l.StateText.Contains("Result=503", StringComparison.Ordinal));
+        Assert.Contains(polly, l => l.StateText.Contains("Result=200", StringComparison.Ordinal));
+
+        // Successes are Debug for the library's clients: one Information line per cache miss would be noise.
+        Assert.DoesNotContain(polly, l => l.Level == LogLevel.Information);
+        Assert.All(polly, l =>
+        {
+            Assert.DoesNotContain(token, l.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("Bearer", l.ToString(), StringComparison.OrdinalIgnoreCase);
+        });
+    }
+
+    [Fact]
+    public void AuthKitHttpClient_before_AddAuthKit_throws_naming_AddAuthKit_and_is_the_named_client_after()
+    {
+        var builder = new ServiceCollection().AddTokenValidation();
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AuthKitHttpClient);
+        Assert.Contains("AddAuthKit()", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => builder.ConfigureAuthKitHttpClient(_ => { }));
+
+        Assert.Equal(AuthKitDefaults.HttpClientName, builder.AddAuthKit().AuthKitHttpClient.Name);
     }
 
     private static Dictionary<string, string?> BreakerSettings(double breakSeconds) => new()

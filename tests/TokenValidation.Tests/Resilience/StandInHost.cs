@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TokenValidation.AuthKit;
 using TokenValidation.Resilience;
 using TokenValidation.Testing;
 
@@ -31,7 +32,8 @@ internal sealed class StandInHost : IAsyncDisposable
 
     public TokenValidationService Service => Services.GetRequiredService<TokenValidationService>();
 
-    public AuthKitResiliencePipeline Pipeline => Services.GetRequiredService<AuthKitResiliencePipeline>();
+    /// <summary>The AuthKit client's circuit, as the health check reads it.</summary>
+    public UpstreamResilience Circuit => Services.GetRequiredKeyedService<UpstreamResilience>(AuthKitDefaults.HttpClientName);
 
     public IMeterFactory MeterFactory => Services.GetRequiredService<IMeterFactory>();
 
