@@ -132,7 +132,8 @@ public sealed class AuthorizationServerStandIn : IAsyncDisposable
 
     /// <summary>
     /// Mints a JWT access token signed with the current key for <paramref name="algorithm"/> (RS256, PS256 or ES256).
-    /// <paramref name="audience"/> is a string or a string array; null leaves <c>aud</c> out. Times default to now.
+    /// <paramref name="audience"/> is a string or a string array; null leaves <c>aud</c> out. Times default to now. With
+    /// <paramref name="unpublishedKey"/>, the key (and its kid) is one the JWKS never publishes.
     /// </summary>
     public string CreateAccessToken(
         string subject,
@@ -145,7 +146,8 @@ public sealed class AuthorizationServerStandIn : IAsyncDisposable
         string? issuer = null,
         IDictionary<string, object>? claims = null,
         string? kid = null,
-        bool withoutExpiry = false)
+        bool withoutExpiry = false,
+        bool unpublishedKey = false)
     {
         var now = DateTimeOffset.UtcNow;
         var payload = new Dictionary<string, object>(StringComparer.Ordinal)
@@ -169,7 +171,9 @@ public sealed class AuthorizationServerStandIn : IAsyncDisposable
             payload[name] = value;
         }
 
-        var key = CurrentKey(algorithm, kid);
+        var key = unpublishedKey
+            ? (algorithm.StartsWith("ES", StringComparison.Ordinal) ? SigningKey.EcP256("unpublished-" + Guid.NewGuid().ToString("N")[..8]) : SigningKey.Rsa("unpublished-" + Guid.NewGuid().ToString("N")[..8]))
+            : CurrentKey(algorithm, kid);
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = issuer ?? Issuer,

@@ -151,7 +151,7 @@ public sealed class TokenValidationBuilder
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = TimeSpan.FromSeconds(5),
             })
-            .RemoveAllLoggers();
+            .AddTokenValidationResilience(JwtIssuerRouter.Name, static sp => (sp.GetRequiredService<IOptions<JwtOptions>>().Value.Timeout, new AuthKitResilienceOptions()));
     }
 
     /// <summary>Applies <paramref name="configure"/> to the AuthKit <see cref="HttpClient"/> (call after <see cref="AddAuthKit"/>).</summary>

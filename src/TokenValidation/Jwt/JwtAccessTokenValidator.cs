@@ -48,6 +48,12 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
             return Reject(token, "not a JWS", "The token is malformed.");
         }
 
+        // Checked before any key is fetched: "none", HMAC (keyed by a published key) and anything not allowed stop here.
+        if (!_issuer.Algorithms.Contains(jwt.Alg, StringComparer.Ordinal))
+        {
+            return Reject(token, "algorithm not allowed", "The token is signed with an algorithm this server does not accept.");
+        }
+
         var keys = await _keys.GetAsync(string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid, cancellationToken).ConfigureAwait(false);
         if (keys is null)
         {

@@ -25,7 +25,7 @@ internal sealed class SigningKeyCache(JwtIssuer issuer, IHttpClientFactory httpC
     private readonly Lock _gate = new();
     private KeySet? _current;
     private Task<KeySet?>? _fetch;
-    private long _lastFetchStarted = long.MinValue;
+    private long _lastKidRefresh = long.MinValue;
 
     /// <summary>
     /// The keys to check a token naming <paramref name="kid"/> with: refreshed first when they are due, or when
@@ -41,9 +41,9 @@ internal sealed class SigningKeyCache(JwtIssuer issuer, IHttpClientFactory httpC
             var fetched = await FetchOnceAsync(cancellationToken).ConfigureAwait(false);
             current = fetched ?? Volatile.Read(ref _current);
         }
-        else if (kid is not null && !current.Contains(kid) && MayRefreshForUnknownKid(now))
+        else if (kid is not null && !current.Contains(kid) && RefreshForUnknownKid(now) is { } refresh)
         {
-            await FetchOnceAsync(cancellationToken).ConfigureAwait(false);
+            await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
             current = Volatile.Read(ref _current);
         }
 
@@ -51,10 +51,25 @@ internal sealed class SigningKeyCache(JwtIssuer issuer, IHttpClientFactory httpC
         return current is not null && kid is not null && !current.Contains(kid) ? Volatile.Read(ref _current) : current;
     }
 
-    private bool MayRefreshForUnknownKid(long now)
+    // The fetch to wait for: the one in flight (whatever started it), or a new one unless an unknown kid already caused
+    // one within the interval. Decided under the lock, so concurrent callers cannot slip between the check and the start.
+    private Task<KeySet?>? RefreshForUnknownKid(long now)
     {
-        long last = Volatile.Read(ref _lastFetchStarted);
-        return last == long.MinValue || time.GetElapsedTime(last, now) >= issuer.MinimumKeyRefreshInterval || Volatile.Read(ref _fetch) is { IsCompleted: false };
+        lock (_gate)
+        {
+            if (_fetch is { IsCompleted: false } running)
+            {
+                return running;
+            }
+
+            if (_lastKidRefresh != long.MinValue && time.GetElapsedTime(_lastKidRefresh, now) < issuer.MinimumKeyRefreshInterval)
+            {
+                return null;
+            }
+
+            _lastKidRefresh = now;
+            return _fetch = FetchAsync();
+        }
     }
 
     // Joins the fetch in flight or starts one; the fetch ignores this caller's cancellation (it is everyone's).
@@ -71,7 +86,6 @@ internal sealed class SigningKeyCache(JwtIssuer issuer, IHttpClientFactory httpC
 
     private async Task<KeySet?> FetchAsync()
     {
-        Volatile.Write(ref _lastFetchStarted, time.GetTimestamp());
         using var timeout = new CancellationTokenSource(issuer.Timeout);
         string? reason;
         try
