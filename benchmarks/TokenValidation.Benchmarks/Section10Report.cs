@@ -67,7 +67,7 @@ internal static class Section10Report
         Ratio("L1 hit with a MeterListener / SHA-256 floor", Mean(L1, nameof(L1HitBenchmarks.L1HitWithMetricsListener)), floor, "(none)", null);
         var l2 = Pair(L2, nameof(L2HitBenchmarks.L2Hit), nameof(L2HitBenchmarks.L2HitRepeat));
         var get = Pair(L2, nameof(L2HitBenchmarks.RedisGet), nameof(L2HitBenchmarks.RedisGetRepeat));
-        Ratio("L2 hit / bare Redis GET (same RedisDistributedCache)", l2, get, "≤ 1.2×", r => r <= 1.2);
+        Ratio("L2 hit / bare Redis GET (same RedisCache)", l2, get, "≤ 1.2×", r => r <= 1.2);
         Ratio("L2 hit / raw StackExchange.Redis GET", l2, Mean(L2, nameof(L2HitBenchmarks.RawStackExchangeRedisGet)), "(none)", null);
         Ratio("GET + library's per-call timeout / bare GET", Mean(L2, nameof(L2HitBenchmarks.RedisGetWithTimeout)), get, "(none)", null);
         Ratio("GET + shared deadline token / bare GET", Mean(L2, nameof(L2HitBenchmarks.RedisGetWithSharedDeadline)), get, "(none)", null);

@@ -1,9 +1,11 @@
 using McpServerSample;
 using McpServerSample.Development;
 using McpServerSample.Mcp;
+using McpServerSample.Telemetry;
 using McpServerSample.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using ModelContextProtocol.Protocol;
 using TokenValidation.AspNetCore;
 
 // `dotnet run -- new-api-key [name]` mints an API key, prints the configuration for its hash, and exits.
@@ -14,6 +16,7 @@ if (args is ["new-api-key", ..])
 
 var builder = WebApplication.CreateBuilder(args);
 var tokenValidation = builder.Configuration.GetSection("TokenValidation");
+builder.AddSampleTelemetry();
 
 // Development defaults: the resource is this server's own /mcp and, unless an authority is configured, mat_ tokens
 // are checked against the AuthKit stand-in mapped on this same origin.
@@ -49,7 +52,13 @@ builder.Services.AddAuthentication(McpBearerDefaults.AuthenticationScheme)
     .AddMcpBearer(tokenValidation);
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(SampleTools.ToolsScope, policy => policy.RequireScopes(SampleTools.ToolsScope));
-builder.Services.AddSampleMcpServer();
+
+// The official MCP server, stateless: any replica answers any request, no session affinity. Parameters the container
+// can supply (the DbContext) are injected into the tools, not asked of the client.
+builder.Services.AddMcpServer(o => o.ServerInfo = new Implementation { Name = "TokenValidation sample", Version = "1.0.0" })
+    .WithHttpTransport(o => o.Stateless = true)
+    .AddAuthorizationFilters()
+    .WithTools<SampleTools>(SampleTools.SerializerOptions);
 
 var app = builder.Build();
 
@@ -69,8 +78,10 @@ app.UseAuthorization();
 app.MapProtectedResourceMetadata();
 app.MapAuthorizationServerMetadata();
 
-// Authenticated, any scope: per-tool scopes are checked on tools/call (see McpToolAuthorization).
-app.MapMcp("/mcp").RequireAuthorization();
+// Authenticated, any scope; a tools/call for a tool whose [Authorize] needs a scope the token lacks is answered 403
+// insufficient_scope before the tool runs, which MCP clients take as the cue to ask for the scope (step-up).
+app.MapMcp("/mcp").RequireAuthorization().RequireToolScopes();
+app.MapMcpStatelessMethods("/mcp").RequireAuthorization();
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app.Services, Console.Out));
 await app.RunAsync();

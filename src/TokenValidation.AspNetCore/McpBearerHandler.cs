@@ -121,7 +121,7 @@ public class McpBearerHandler : AuthenticationHandler<McpBearerOptions>
             ? given
             : await EndpointScopes.GetRequiredAsync(Context).ConfigureAwait(false);
         var granted = EndpointScopes.Granted(principal);
-        string[] missing = [.. required.Where(s => !granted.Contains(s, StringComparer.Ordinal))];
+        string[] missing = EndpointScopes.Missing(required, granted, Options.ImpliedScopes);
         var context = new McpBearerForbiddenContext(Context, Scheme, Options, properties)
         {
             Principal = principal,

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Authentication;
+using TokenValidation.AspNetCore.Authorization;
 using TokenValidation.AspNetCore.Metadata;
 
 namespace TokenValidation.AspNetCore;
 
 /// <summary>
 /// Options of the MCP bearer scheme. Bound from the <c>TokenValidation</c> section (the same one the core reads):
-/// <c>Resource</c>, <c>ResourceName</c>, <c>ResourceDocumentation</c>, <c>Scopes</c>, <c>AllowedOrigin</c>,
+/// <c>Resource</c>, <c>ResourceName</c>, <c>ResourceDocumentation</c>, <c>Scopes</c>, <c>ScopeHierarchy</c>, <c>AllowedOrigin</c>,
 /// <c>ResourceMetadataUrlMode</c>, <c>AuthorizationServerMetadataMode</c>, <c>AuthorizationServerMetadataCacheLifetime</c>.
 /// Validated at start-up.
 /// </summary>
@@ -35,7 +36,20 @@ public class McpBearerOptions : AuthenticationSchemeOptions
     /// The scopes this server knows (<c>scopes_supported</c>), also the <c>scope</c> of a 401 challenge on endpoints that
     /// require no particular scope.
     /// </summary>
+    /// <remarks>
+    /// <c>offline_access</c> is never published or put in a challenge: it asks the authorization server for a refresh
+    /// token, which is not something this resource grants. Configuring it logs a warning at start-up.
+    /// </remarks>
     public IList<string> Scopes { get; set; } = [];
+
+    /// <summary>
+    /// Broader scopes that imply narrower ones, for example <c>mcp:admin</c> implying <c>mcp:tools</c> (transitively):
+    /// every scope check of the scheme — <c>RequireScopes</c> policies, the 403's missing scopes and the per-tool step-up —
+    /// treats a token with the broader scope as having the narrower ones. Challenges still name the scopes exactly as
+    /// required. Configured as <c>"ScopeHierarchy": [ { "Scope": "mcp:admin", "Implies": [ "mcp:tools" ] } ]</c>; validated
+    /// at start-up (valid scope tokens, no scope implying itself).
+    /// </summary>
+    public IList<ScopeHierarchyEntry> ScopeHierarchy { get; set; } = [];
 
     /// <summary>
     /// <c>Access-Control-Allow-Origin</c> of the 401/403/503 answers. Default <c>*</c>; an origin such as
@@ -61,6 +75,11 @@ public class McpBearerOptions : AuthenticationSchemeOptions
 
     /// <summary>The parts of <see cref="Resource"/>, set by <see cref="McpBearerPostConfigureOptions"/>.</summary>
     internal ProtectedResourceUrl? ResolvedResource { get; set; }
+
+    /// <summary>The closure of <see cref="ScopeHierarchy"/>, built on first use (options are not changed after start-up).</summary>
+    internal ImpliedScopes ImpliedScopes => _impliedScopes ??= Authorization.ImpliedScopes.Build(ScopeHierarchy);
+
+    private ImpliedScopes? _impliedScopes;
 
     /// <summary>The <c>resource_metadata</c> URL of challenges.</summary>
     internal string? ResourceMetadataUrl => ResourceMetadataUrlMode == ResourceMetadataUrlMode.PathInserted

@@ -1,17 +1,23 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenValidation.AspNetCore.Authorization;
+using TokenValidation.AspNetCore.Challenges;
 using TokenValidation.DependencyInjection;
 
 namespace TokenValidation.AspNetCore;
 
-/// <summary>Start-up checks of <see cref="McpBearerOptions"/>, with messages that name the configuration key at fault.</summary>
-internal sealed class McpBearerOptionsValidator(
+/// <summary>
+/// Start-up checks of <see cref="McpBearerOptions"/>, with messages that name the configuration key at fault; what is
+/// allowed but probably unintended is logged as a warning instead.
+/// </summary>
+internal sealed partial class McpBearerOptionsValidator(
     string scheme,
     string sectionPath,
     IHostEnvironment? environment,
-    IServiceProviderIsService? services) : IValidateOptions<McpBearerOptions>
+    IServiceProviderIsService? services,
+    ILogger? logger = null) : IValidateOptions<McpBearerOptions>
 {
     public ValidateOptionsResult Validate(string? name, McpBearerOptions options)
     {
@@ -40,7 +46,13 @@ internal sealed class McpBearerOptionsValidator(
             {
                 errors.Add($"{sectionPath}:Scopes:{i} must be a scope token without spaces, quotes or backslashes (got '{options.Scopes[i]}').");
             }
+            else if (logger is not null && BearerChallenge.IsOfflineAccess(options.Scopes[i]))
+            {
+                OfflineAccessConfigured(logger, $"{sectionPath}:Scopes:{i}");
+            }
         }
+
+        CheckScopeHierarchy(errors, sectionPath + ":ScopeHierarchy", options);
 
         CheckAllowedOrigin(errors, sectionPath + ":AllowedOrigin", options.AllowedOrigin);
         if (options.AuthorizationServerMetadataCacheLifetime <= TimeSpan.Zero)
@@ -80,6 +92,41 @@ internal sealed class McpBearerOptionsValidator(
             errors.Add($"{key} must not end with '/': write the URL exactly as clients call it, such as https://mcp.example.com/mcp (got '{value}').");
         }
     }
+
+    private static void CheckScopeHierarchy(List<string> errors, string key, McpBearerOptions options)
+    {
+        for (int i = 0; i < options.ScopeHierarchy.Count; i++)
+        {
+            var entry = options.ScopeHierarchy[i];
+            if (!ScopeToken.IsValid(entry?.Scope))
+            {
+                errors.Add($"{key}:{i}:Scope must be a scope token without spaces, quotes or backslashes, such as mcp:admin (got '{entry?.Scope}').");
+                continue;
+            }
+
+            if (entry!.Implies is not { Count: > 0 })
+            {
+                errors.Add($"{key}:{i}:Implies must name at least one scope that {entry.Scope} implies, such as mcp:tools.");
+                continue;
+            }
+
+            for (int j = 0; j < entry.Implies.Count; j++)
+            {
+                if (!ScopeToken.IsValid(entry.Implies[j]))
+                {
+                    errors.Add($"{key}:{i}:Implies:{j} must be a scope token without spaces, quotes or backslashes (got '{entry.Implies[j]}').");
+                }
+            }
+        }
+
+        foreach (var scope in options.ImpliedScopes.Cyclic)
+        {
+            errors.Add($"{key} makes {scope} imply itself: a hierarchy goes from broader to narrower scopes, remove one of the entries of the cycle.");
+        }
+    }
+
+    [LoggerMessage(120, LogLevel.Warning, "{Key} is offline_access: it is left out of scopes_supported and every challenge, because it asks the authorization server for a refresh token rather than granting anything on this resource. Remove it from the configuration.")]
+    private static partial void OfflineAccessConfigured(ILogger logger, string key);
 
     private static void CheckAllowedOrigin(List<string> errors, string key, string? value)
     {

@@ -46,6 +46,7 @@ public sealed partial class ReadmeSnippet
 
     public override string ToString() => $"{File}:{Line}";
 
+    // "```csharp excerpt" quotes code that lives (and compiles) elsewhere, such as the sample's Program.cs: not compiled here.
     [GeneratedRegex(@"^\s*```(csharp|cs|c#)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex OpeningFence();
 }

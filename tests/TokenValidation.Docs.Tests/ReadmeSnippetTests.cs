@@ -33,6 +33,7 @@ public sealed class ReadmeSnippetTests
         Assert.Contains("README.md", files);
         Assert.Contains("src/TokenValidation/README.md", files);
         Assert.Contains("src/TokenValidation.AspNetCore/README.md", files);
+        Assert.Contains("src/TokenValidation.AspNetCore.Mcp/README.md", files);
     }
 
     [Fact]

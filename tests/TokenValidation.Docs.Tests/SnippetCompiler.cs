@@ -54,6 +54,14 @@ internal static partial class SnippetCompiler
                 public ValueTask<string> FindOrCreateUserAsync(TokenValidation.TokenIdentity identity, CancellationToken cancellationToken) => new("user-1");
             }
             """),
+        ("NoteTools", """
+            [ModelContextProtocol.Server.McpServerToolType]
+            sealed class NoteTools
+            {
+                [ModelContextProtocol.Server.McpServerTool(Name = "add_note")]
+                public static string AddNote(string text) => text;
+            }
+            """),
     ];
 
     private static readonly Lazy<MetadataReference[]> References = new(LoadReferences);
@@ -151,6 +159,6 @@ internal static partial class SnippetCompiler
         return [.. paths.Select(p => MetadataReference.CreateFromFile(p))];
     }
 
-    [GeneratedRegex(@"^\s*using\s+(static\s+)?[\w.]+(\s*=\s*[\w.<>]+)?\s*;\s*$")]
+    [GeneratedRegex(@"^\s*using\s+(static\s+)?[\w.]+(\s*=\s*[\w.<>]+)?\s*;\s*(//.*)?$")]
     private static partial Regex UsingDirective();
 }

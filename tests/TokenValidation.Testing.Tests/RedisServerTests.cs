@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text;
+using StackExchange.Redis;
 
 namespace TokenValidation.Testing.Tests;
 
@@ -52,6 +54,37 @@ public sealed class RedisServerTests
     {
         await using var redis = await RedisServer.StartNewAsync();
 
-        await Assert.ThrowsAsync<RespErrorException>(() => redis.ExecuteAsync("NOSUCHCOMMAND"));
+        await Assert.ThrowsAsync<RedisServerException>(() => redis.ExecuteAsync("NOSUCHCOMMAND"));
+    }
+
+    [Fact]
+    public async Task Hashes_read_back_field_by_field_as_the_framework_cache_stores_them()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var database = await redis.GetDatabaseAsync();
+        await database.HashSetAsync("tv:h", [new HashEntry("data", new byte[] { 1, 2 }), new HashEntry("absexp", -1)]);
+
+        var fields = await redis.HashGetAllAsync("tv:h");
+
+        Assert.Equal(["absexp", "data"], fields.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([1, 2], fields["data"]);
+        Assert.Empty(await redis.HashGetAllAsync("missing"));
+        await Assert.ThrowsAsync<RedisServerException>(() => redis.GetRawAsync("tv:h"));
+    }
+
+    [Fact]
+    public async Task Direct_commands_fail_fast_while_the_server_is_down_and_work_again_after_a_restart()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await redis.SetRawAsync("before", [1]);
+        await redis.StopAsync();
+
+        var stopwatch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<RedisException>(() => redis.GetRawAsync("before"));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"took {stopwatch.Elapsed}");
+
+        await redis.StartAsync();
+        await redis.SetRawAsync("after", [2]);
+        Assert.Equal([2], await redis.GetRawAsync("after"));
     }
 }

@@ -1,18 +1,21 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
+using StackExchange.Redis;
 
 namespace TokenValidation.Testing;
 
 /// <summary>
 /// A real <c>redis-server</c> process on a free loopback port, with no persistence. It can be stopped and started
 /// again on the same port (to test "Redis killed, then back"), suspended (SIGSTOP: a Redis that accepts
-/// connections but never answers), and inspected through a tiny raw-socket RESP client.
+/// connections but never answers), and inspected through a StackExchange.Redis connection of its own.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(15);
     private static readonly ConcurrentDictionary<RedisServer, byte> Live = new();
 
@@ -20,6 +23,8 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly string _directory;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _connectionGate = new(1, 1);
+    private ConnectionMultiplexer? _connection;
     private Process? _process;
     private bool _disposed;
 
@@ -163,7 +168,8 @@ public sealed class RedisServer : IAsyncDisposable
                         $"redis-server on port {Port} exited with code {process.ExitCode}: {Output()}");
                 }
 
-                if (await TryPingAsync().ConfigureAwait(false))
+                // A plain TCP probe first: a refused connection is known at once, a Redis client would wait its timeout.
+                if (await AcceptsConnectionsAsync().ConfigureAwait(false) && await TryPingAsync().ConfigureAwait(false))
                 {
                     return;
                 }
@@ -199,6 +205,7 @@ public sealed class RedisServer : IAsyncDisposable
 
             KillLocked();
             await process.WaitForExitAsync().ConfigureAwait(false);
+            await DropConnectionAsync().ConfigureAwait(false);
             process.Dispose();
             _process = null;
             Live.TryRemove(this, out _);
@@ -216,53 +223,121 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Resumes a process frozen by <see cref="Suspend"/> (SIGCONT).</summary>
     public void Resume() => Signal(SigCont);
 
-    /// <summary>Sends one command (see <see cref="RespClient.ExecuteAsync"/> for argument and reply types).</summary>
-    /// <param name="args">The command and its arguments.</param>
+    /// <summary>
+    /// The database of a StackExchange.Redis connection for direct commands (plant, corrupt, inspect values). The
+    /// connection is made on first use, fails fast when the server is down, and is dropped by <see cref="StopAsync"/>.
+    /// </summary>
+    /// <returns>Database 0.</returns>
+    public async Task<IDatabase> GetDatabaseAsync()
+    {
+        await _connectionGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connection is not { IsConnected: true })
+            {
+                _connection?.Dispose();
+                _connection = null;
+                _connection = await ConnectAsync(ConnectTimeout, CommandTimeout).ConfigureAwait(false);
+            }
+
+            return _connection.GetDatabase();
+        }
+        finally
+        {
+            _connectionGate.Release();
+        }
+    }
+
+    /// <summary>Sends one command through <see cref="GetDatabaseAsync"/>.</summary>
+    /// <param name="command">The command, such as <c>HGETALL</c>.</param>
+    /// <param name="args">Its arguments (strings, byte arrays, numbers).</param>
     /// <returns>The reply.</returns>
-    public Task<object?> ExecuteAsync(params object[] args) => RespClient.ExecuteAsync(Port, CommandTimeout, args);
+    /// <exception cref="RedisServerException">Redis answered an error.</exception>
+    public async Task<RedisResult> ExecuteAsync(string command, params object[] args)
+    {
+        var database = await GetDatabaseAsync().ConfigureAwait(false);
+        return await database.ExecuteAsync(command, args).ConfigureAwait(false);
+    }
 
     /// <summary><c>FLUSHALL</c>.</summary>
     /// <returns>A task.</returns>
     public Task FlushAllAsync() => ExecuteAsync("FLUSHALL");
 
-    /// <summary><c>GET key</c>: the raw bytes, or null.</summary>
+    /// <summary><c>GET key</c>: the raw bytes of a string value, or null.</summary>
     /// <param name="key">The full Redis key (including any instance prefix).</param>
     /// <returns>The value.</returns>
-    public async Task<byte[]?> GetRawAsync(string key) => (byte[]?)await ExecuteAsync("GET", key).ConfigureAwait(false);
+    public async Task<byte[]?> GetRawAsync(string key)
+    {
+        var database = await GetDatabaseAsync().ConfigureAwait(false);
+        return await database.StringGetAsync(key).ConfigureAwait(false);
+    }
 
     /// <summary><c>SET key value [PX ms]</c>.</summary>
     /// <param name="key">The full Redis key.</param>
     /// <param name="value">Raw bytes.</param>
     /// <param name="expiry">Optional time to live.</param>
     /// <returns>A task.</returns>
-    public Task SetRawAsync(string key, byte[] value, TimeSpan? expiry = null) => expiry is { } ttl
-        ? ExecuteAsync("SET", key, value, "PX", (long)Math.Ceiling(ttl.TotalMilliseconds))
-        : ExecuteAsync("SET", key, value);
+    public async Task SetRawAsync(string key, byte[] value, TimeSpan? expiry = null)
+    {
+        var database = await GetDatabaseAsync().ConfigureAwait(false);
+        await (expiry is { } ttl ? database.StringSetAsync(key, value, ttl) : database.StringSetAsync(key, value)).ConfigureAwait(false);
+    }
+
+    /// <summary><c>HGETALL key</c>: every field of a hash (how <c>AddStackExchangeRedisCache</c> stores an entry).</summary>
+    /// <param name="key">The full Redis key.</param>
+    /// <returns>Field name to raw value; empty when the key is missing.</returns>
+    public async Task<IReadOnlyDictionary<string, byte[]>> HashGetAllAsync(string key)
+    {
+        var database = await GetDatabaseAsync().ConfigureAwait(false);
+        var entries = await database.HashGetAllAsync(key).ConfigureAwait(false);
+        return entries.ToDictionary(e => (string)e.Name!, e => (byte[])e.Value!, StringComparer.Ordinal);
+    }
 
     /// <summary><c>KEYS pattern</c>.</summary>
     /// <param name="pattern">Glob pattern.</param>
     /// <returns>The matching keys, sorted.</returns>
     public async Task<string[]> KeysAsync(string pattern = "*")
     {
-        var reply = (object?[]?)await ExecuteAsync("KEYS", pattern).ConfigureAwait(false) ?? [];
-        return [.. reply.Select(k => Encoding.UTF8.GetString((byte[])k!)).Order(StringComparer.Ordinal)];
+        var reply = await ExecuteAsync("KEYS", pattern).ConfigureAwait(false);
+        return [.. ((string?[]?)reply ?? []).Select(k => k!).Order(StringComparer.Ordinal)];
     }
 
     /// <summary><c>PTTL key</c>: milliseconds left, -1 without expiry, -2 when missing.</summary>
     /// <param name="key">The full Redis key.</param>
     /// <returns>The TTL.</returns>
-    public async Task<long> PttlAsync(string key) => (long)(await ExecuteAsync("PTTL", key).ConfigureAwait(false))!;
+    public async Task<long> PttlAsync(string key) => (long)await ExecuteAsync("PTTL", key).ConfigureAwait(false);
 
-    /// <summary>Whether the server answers PING now.</summary>
+    /// <summary>Whether the server answers PING on a new connection now (within half a second).</summary>
     /// <returns>True on PONG.</returns>
     public async Task<bool> TryPingAsync()
     {
+        var limit = TimeSpan.FromMilliseconds(500);
+        var connect = ConnectAsync(limit, limit);
         try
         {
-            return await RespClient.ExecuteAsync(Port, TimeSpan.FromMilliseconds(500), "PING").ConfigureAwait(false) is "PONG";
+            using var connection = await connect.WaitAsync(limit).ConfigureAwait(false);
+            await connection.GetDatabase().PingAsync().WaitAsync(limit).ConfigureAwait(false);
+            return true;
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or TimeoutException or RespErrorException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or SocketException)
         {
+            // A connect abandoned by WaitAsync may still complete later: do not leak it.
+            _ = connect.ContinueWith(
+                static t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        t.Result.Dispose();
+                    }
+                    else
+                    {
+                        _ = t.Exception;
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
             return false;
         }
     }
@@ -287,6 +362,51 @@ public sealed class RedisServer : IAsyncDisposable
         }
         catch (UnauthorizedAccessException)
         {
+        }
+    }
+
+    private Task<ConnectionMultiplexer> ConnectAsync(TimeSpan connectTimeout, TimeSpan commandTimeout) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { { IPAddress.Loopback, Port } },
+            AbortOnConnectFail = true,
+            AllowAdmin = true,
+            ConnectRetry = 1,
+            ConnectTimeout = (int)connectTimeout.TotalMilliseconds,
+            SyncTimeout = (int)commandTimeout.TotalMilliseconds,
+            AsyncTimeout = (int)commandTimeout.TotalMilliseconds,
+            // Direct commands must say at once that the server is down, not queue until it is back.
+            BacklogPolicy = BacklogPolicy.FailFast,
+        });
+
+    private async Task<bool> AcceptsConnectionsAsync()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port)).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        await _connectionGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_connection is { } connection)
+            {
+                _connection = null;
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _connectionGate.Release();
         }
     }
 

@@ -48,6 +48,12 @@ public sealed class RedisServerFixture : IAsyncLifetime
     /// <inheritdoc cref="RedisServer.SetRawAsync"/>
     public Task SetRawAsync(string key, byte[] value, TimeSpan? expiry = null) => Server.SetRawAsync(key, value, expiry);
 
+    /// <inheritdoc cref="RedisServer.HashGetAllAsync"/>
+    public Task<IReadOnlyDictionary<string, byte[]>> HashGetAllAsync(string key) => Server.HashGetAllAsync(key);
+
+    /// <inheritdoc cref="RedisServer.GetDatabaseAsync"/>
+    public Task<StackExchange.Redis.IDatabase> GetDatabaseAsync() => Server.GetDatabaseAsync();
+
     /// <inheritdoc cref="RedisServer.KeysAsync"/>
     public Task<string[]> KeysAsync(string pattern = "*") => Server.KeysAsync(pattern);
 }

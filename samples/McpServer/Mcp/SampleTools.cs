@@ -1,5 +1,8 @@
 using System.ComponentModel;
 using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using McpServerSample.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -10,13 +13,29 @@ using TokenValidation.AspNetCore;
 namespace McpServerSample.Mcp;
 
 /// <summary>
-/// The sample's tools. The caller arrives as the <see cref="ClaimsPrincipal"/> the bearer scheme built; a tool's
-/// <c>[Authorize]</c> is enforced by <see cref="McpToolAuthorization"/> before the call is dispatched.
+/// The sample's tools, registered with <c>WithTools&lt;SampleTools&gt;</c>. The caller arrives as the
+/// <see cref="ClaimsPrincipal"/> the bearer scheme built; a tool's <c>[Authorize]</c> scopes are checked by
+/// <c>RequireToolScopes()</c> on the MCP endpoint before the call is dispatched (HTTP 403 <c>insufficient_scope</c>).
 /// </summary>
-public static class SampleTools
+public sealed class SampleTools
 {
+    // Not static only because a static class cannot be WithTools' type argument; every tool is a static method.
+    private SampleTools()
+    {
+    }
+
     /// <summary>The scope, and the name of the policy requiring it, that tools changing data need.</summary>
     public const string ToolsScope = "mcp:tools";
+
+    /// <summary>
+    /// Tool results through the source-generated <see cref="SampleJsonContext"/>, everything else through the SDK's own.
+    /// Nulls are written: the generated output schema lists every property as required.
+    /// </summary>
+    internal static JsonSerializerOptions SerializerOptions { get; } = new(McpJsonUtilities.DefaultOptions)
+    {
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(SampleJsonContext.Default, McpJsonUtilities.DefaultOptions.TypeInfoResolver),
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
 
     /// <summary>Who is calling. Needs only authentication.</summary>
     [McpServerTool(Name = "whoami", ReadOnly = true, UseStructuredContent = true)]

@@ -64,23 +64,42 @@ internal static class EndpointScopes
         var scopes = new List<string>();
         foreach (var identity in user.Identities)
         {
-            if (!identity.IsAuthenticated)
-            {
-                continue;
-            }
-
-            foreach (var claim in identity.FindAll(McpBearerDefaults.ScopeClaimType))
-            {
-                foreach (var scope in claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (!scopes.Contains(scope, StringComparer.Ordinal))
-                    {
-                        scopes.Add(scope);
-                    }
-                }
-            }
+            AddGranted(identity, scopes);
         }
 
         return scopes;
+    }
+
+    public static IReadOnlyList<string> Granted(ClaimsIdentity identity)
+    {
+        var scopes = new List<string>();
+        AddGranted(identity, scopes);
+        return scopes;
+    }
+
+    /// <summary>
+    /// The scopes of <paramref name="required"/> that neither <paramref name="granted"/> nor a broader scope in it
+    /// (through <paramref name="implied"/>) covers.
+    /// </summary>
+    public static string[] Missing(IReadOnlyList<string> required, IReadOnlyList<string> granted, ImpliedScopes implied) =>
+        [.. required.Where(s => !implied.Covers(granted, s))];
+
+    private static void AddGranted(ClaimsIdentity identity, List<string> scopes)
+    {
+        if (!identity.IsAuthenticated)
+        {
+            return;
+        }
+
+        foreach (var claim in identity.FindAll(McpBearerDefaults.ScopeClaimType))
+        {
+            foreach (var scope in claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!scopes.Contains(scope, StringComparer.Ordinal))
+                {
+                    scopes.Add(scope);
+                }
+            }
+        }
     }
 }

@@ -7,6 +7,8 @@ namespace TokenValidation.AspNetCore.Authorization;
 /// Requires every one of <see cref="Scopes"/> among the caller's <c>scope</c> claims. Handles itself (like
 /// <see cref="Microsoft.AspNetCore.Authorization.Infrastructure.ClaimsAuthorizationRequirement"/>), so it needs no
 /// registration; the MCP bearer scheme reads it back from the endpoint's policy to name the scopes in its 401 and 403.
+/// Where <c>AddMcpBearer</c> is registered, a broader scope declared in <see cref="McpBearerOptions.ScopeHierarchy"/>
+/// also satisfies it (for example <c>mcp:admin</c> for <c>mcp:tools</c>).
 /// </summary>
 public sealed class ScopeRequirement : AuthorizationHandler<ScopeRequirement>, IAuthorizationRequirement
 {
@@ -35,7 +37,7 @@ public sealed class ScopeRequirement : AuthorizationHandler<ScopeRequirement>, I
     /// <summary>The scopes the caller must all have.</summary>
     public IReadOnlyList<string> Scopes { get; }
 
-    /// <summary>Whether <paramref name="user"/> carries every scope in <see cref="Scopes"/>.</summary>
+    /// <summary>Whether <paramref name="user"/> carries every scope in <see cref="Scopes"/> itself (no scope hierarchy).</summary>
     public bool IsSatisfiedBy(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);

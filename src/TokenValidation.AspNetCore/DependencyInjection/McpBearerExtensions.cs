@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenValidation;
 using TokenValidation.AspNetCore;
+using TokenValidation.AspNetCore.Authorization;
 using TokenValidation.AspNetCore.DependencyInjection;
 using TokenValidation.AspNetCore.Metadata;
 using TokenValidation.AuthKit;
@@ -65,13 +68,15 @@ public static class McpBearerExtensions
             authenticationScheme,
             sectionPath,
             sp.GetService<IHostEnvironment>(),
-            sp.GetService<IServiceProviderIsService>()));
+            sp.GetService<IServiceProviderIsService>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(McpBearerOptions).FullName!)));
         services.AddSingleton<IPostConfigureOptions<TokenCacheOptions>>(sp =>
             new ResourceCacheInstanceName(authenticationScheme, sp.GetRequiredService<IOptionsMonitor<McpBearerOptions>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AuthKitOptions>, DevelopmentAuthKitOptions>(sp =>
             new DevelopmentAuthKitOptions(sp.GetService<IHostEnvironment>())));
 
         services.AddAuthorization();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeHierarchyAuthorizationHandler>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuthorizationServerMetadataCache>();
         services.AddHttpClient(McpBearerDefaults.MetadataHttpClientName)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using TokenValidation.AspNetCore.Challenges;
 using TokenValidation.AspNetCore.Cors;
 using TokenValidation.AuthKit;
 
@@ -29,7 +30,7 @@ internal sealed class ProtectedResourceMetadataEndpoint(string scheme)
 
             // Written exactly as configured: clients compare it with the authority's issuer character by character.
             AuthorizationServers = string.IsNullOrEmpty(authority) ? null : [authority],
-            ScopesSupported = options.Scopes.Count == 0 ? null : [.. options.Scopes],
+            ScopesSupported = ScopesSupported(options.Scopes),
             ResourceName = string.IsNullOrEmpty(options.ResourceName) ? null : options.ResourceName,
             ResourceDocumentation = string.IsNullOrEmpty(options.ResourceDocumentation) ? null : options.ResourceDocumentation,
         };
@@ -44,5 +45,12 @@ internal sealed class ProtectedResourceMetadataEndpoint(string scheme)
         return HttpMethods.IsHead(context.Request.Method)
             ? Task.CompletedTask
             : response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+
+    // offline_access is asked of the authorization server for a refresh token; this resource never requires it.
+    private static string[]? ScopesSupported(IList<string> scopes)
+    {
+        string[] published = [.. scopes.Where(s => !BearerChallenge.IsOfflineAccess(s))];
+        return published.Length == 0 ? null : published;
     }
 }
