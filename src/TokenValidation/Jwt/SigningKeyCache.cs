@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
-using TokenValidation.Http;
+using TokenValidation.Upstream;
 
 namespace TokenValidation.Jwt;
 

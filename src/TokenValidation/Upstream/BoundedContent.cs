@@ -1,4 +1,4 @@
-namespace TokenValidation.Http;
+namespace TokenValidation.Upstream;
 
 /// <summary>Reads an HTTP body up to a size limit, so an issuer (or anything posing as one) cannot make us buffer gigabytes.</summary>
 internal static class BoundedContent
