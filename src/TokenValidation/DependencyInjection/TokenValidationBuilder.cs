@@ -7,6 +7,7 @@ using TokenValidation.ApiKeys;
 using TokenValidation.AuthKit;
 using TokenValidation.Caching;
 using TokenValidation.DependencyInjection;
+using TokenValidation.Introspection;
 using TokenValidation.Jwt;
 using TokenValidation.Resilience;
 
@@ -152,6 +153,68 @@ public sealed class TokenValidationBuilder
                 ConnectTimeout = TimeSpan.FromSeconds(5),
             })
             .AddTokenValidationResilience(JwtIssuerRouter.Name, static sp => (sp.GetRequiredService<IOptions<JwtOptions>>().Value.Timeout, new AuthKitResilienceOptions()));
+    }
+
+    /// <summary>
+    /// Checks opaque access tokens at the authorization server's introspection endpoint (RFC 7662), with options from the
+    /// <c>Introspection</c> section: <see cref="IntrospectionOptions.Issuer"/>, <see cref="IntrospectionOptions.ClientId"/>
+    /// and <see cref="IntrospectionOptions.ClientSecret"/> are required; the endpoint comes from the issuer's metadata
+    /// unless <see cref="IntrospectionOptions.Endpoint"/> is set. Tokens starting with
+    /// <see cref="IntrospectionOptions.TokenPrefix"/> go there; without a prefix, introspection is the fallback for tokens
+    /// no prefix claims (JWS-shaped tokens still go to the JWT validator when one is registered). An active token must
+    /// name this <see cref="TokenValidationOptions.Resource"/> in <c>aud</c>. Calling it again only applies
+    /// <paramref name="configure"/>.
+    /// </summary>
+    public TokenValidationBuilder AddIntrospection(Action<IntrospectionOptions>? configure = null)
+    {
+        bool firstCall = !Services.Any(d => d.ServiceType == typeof(IValidateOptions<IntrospectionOptions>));
+        var options = Services.AddOptions<IntrospectionOptions>().ValidateOnStart();
+        if (_configuration is not null && firstCall)
+        {
+            options.Bind(_configuration.GetSection("Introspection"));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (firstCall)
+        {
+            AddIntrospectionServices((_configuration as IConfigurationSection)?.Path ?? TokenValidationOptions.SectionName);
+        }
+
+        return this;
+    }
+
+    private void AddIntrospectionServices(string sectionPath)
+    {
+        Services.AddSingleton<IValidateOptions<IntrospectionOptions>>(sp =>
+            new IntrospectionOptionsValidator(sectionPath, () => IntrospectionOptionsValidator.UnvalidatedResource(sp)));
+        Services.AddSingleton(sp => new IntrospectionValidator(
+            sp.GetRequiredService<IOptions<IntrospectionOptions>>().Value,
+            sp.GetRequiredService<IOptions<TokenValidationOptions>>().Value.Resource,
+            sectionPath + ":Introspection",
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Diagnostics.TokenValidationDiagnostics>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<IntrospectionValidator>>()));
+        Services.AddHttpClient(IntrospectionValidator.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+            {
+                // The token and our secret go to the configured or discovered endpoint and nowhere else.
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            })
+            .AddTokenValidationResilience(TokenSources.Introspection, static sp => (sp.GetRequiredService<IOptions<IntrospectionOptions>>().Value.Timeout, new AuthKitResilienceOptions()));
+
+        // A prefix of its own, or the fallback for unprefixed tokens (one fallback only: start-up says so otherwise).
+        Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
+            sp => [sp.GetRequiredService<IOptions<IntrospectionOptions>>().Value.TokenPrefix is { Length: > 0 } prefix ? prefix : null],
+            sp => sp.GetRequiredService<IntrospectionValidator>(),
+            TokenSources.Introspection)));
     }
 
     /// <summary>Applies <paramref name="configure"/> to the AuthKit <see cref="HttpClient"/> (call after <see cref="AddAuthKit"/>).</summary>
