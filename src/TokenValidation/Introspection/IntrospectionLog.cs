@@ -6,7 +6,7 @@ namespace TokenValidation.Introspection;
 // client secret. URLs and configuration keys are configuration, not secrets.
 internal static partial class IntrospectionLog
 {
-    [LoggerMessage(350, LogLevel.Error, "The introspection endpoint {Endpoint} refused this server's client credentials (HTTP {StatusCode}); every unprefixed token is Unavailable until {ClientIdKey} and {ClientSecretKey} (sent by {ClientAuthentication}) are fixed")]
+    [LoggerMessage(350, LogLevel.Error, "The introspection endpoint {Endpoint} refused this server's client credentials (HTTP {StatusCode}); introspected tokens are Unavailable until {ClientIdKey} and {ClientSecretKey} (sent by {ClientAuthentication}) are fixed")]
     public static partial void CredentialsRefused(ILogger logger, string endpoint, int statusCode, string clientIdKey, string clientSecretKey, IntrospectionClientAuthentication clientAuthentication);
 
     [LoggerMessage(351, LogLevel.Warning, "Introspection of token {TokenHash} failed: {Reason}")]
