@@ -8,6 +8,13 @@ public sealed class TokenValidationOptions
     /// <summary>The configuration section these options are bound from by default.</summary>
     public const string SectionName = "TokenValidation";
 
+    /// <summary>
+    /// This server's resource: the MCP endpoint URL exactly as clients call it (the ASP.NET Core package reads the same
+    /// key). Validators that can see a token's audience (JWT, introspection) require it among the token's audiences
+    /// (RFC 8707), compared in canonical form.
+    /// </summary>
+    public string? Resource { get; set; }
+
     /// <summary>Tokens longer than this are rejected as <c>invalid_token</c> without any network call. Default 4096.</summary>
     public int MaxTokenLength { get; set; } = BearerTokenReader.DefaultMaxTokenLength;
 

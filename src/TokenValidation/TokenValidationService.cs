@@ -3,7 +3,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenValidation.Caching;
+using Microsoft.Extensions.DependencyInjection;
 using TokenValidation.Diagnostics;
+using TokenValidation.Jwt;
 using TokenValidation.Parsing;
 
 namespace TokenValidation;
@@ -22,6 +24,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
 
     private readonly Route[] _routes;
     private readonly Route? _fallback;
+    private readonly Route? _jwt;
     private readonly ITokenIdentityEnricher[] _enrichers;
     private readonly MemoryTokenCache _l1;
     private readonly DistributedTokenCache _l2;
@@ -62,6 +65,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
             .Select(r => new Route(r.Prefix, r.Registration.Factory(services), r.Registration.Name))];
         var fallback = routes.LastOrDefault(r => r.Prefix is null).Registration;
         _fallback = fallback is null ? null : new Route(null, fallback.Factory(services), fallback.Name);
+        _jwt = services.GetService<JwtIssuerRouter>() is { } jwt ? new Route(null, jwt, JwtIssuerRouter.Name) : null;
     }
 
     internal MemoryTokenCache MemoryCache => _l1;
@@ -121,7 +125,8 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
             }
         }
 
-        route = _fallback;
+        // JWS-shaped tokens go to the JWT issuers when any is registered (CONTRACT §3); other unprefixed ones to the fallback.
+        route = _jwt is not null && JwtIssuerRouter.LooksLikeJws(token) ? _jwt : _fallback;
         return route is null ? UnknownKind : null;
     }
 

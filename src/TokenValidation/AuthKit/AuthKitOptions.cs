@@ -44,4 +44,22 @@ public sealed class AuthKitOptions
 
     /// <summary>Allow an <c>http://</c> authority (local development against a stand-in). Default off.</summary>
     public bool AllowHttp { get; set; }
+
+    /// <summary>
+    /// Where hosted AuthKit publishes the keys of its JWT access tokens, under <see cref="Authority"/>. Default
+    /// <c>/oauth2/jwks</c>. A JWT whose <c>iss</c> is the authority is checked against these keys locally.
+    /// </summary>
+    public string JwksPath { get; set; } = "/oauth2/jwks";
+
+    /// <summary>
+    /// Audiences accepted in AuthKit JWTs besides the resource (<c>TokenValidation:Resource</c>): for example your
+    /// WorkOS client id, for MCP clients that do not send <c>resource</c>.
+    /// </summary>
+    public IList<string> Audiences { get; set; } = [];
+
+    /// <summary>
+    /// Whether an AuthKit JWT must name this resource (or one of <see cref="Audiences"/>) in <c>aud</c>. Default
+    /// <see langword="true"/> (RFC 8707). Opaque <c>mat_</c> tokens carry no audience a server can see.
+    /// </summary>
+    public bool RequireAudience { get; set; } = true;
 }

@@ -8,6 +8,8 @@ using TokenValidation.ApiKeys;
 using TokenValidation.AuthKit;
 using TokenValidation.Caching;
 using TokenValidation.DependencyInjection;
+using TokenValidation.Introspection;
+using TokenValidation.Jwt;
 using TokenValidation.Resilience;
 
 namespace TokenValidation;
@@ -83,6 +85,12 @@ public sealed class TokenValidationBuilder
                 // First handler added, so the outermost: handlers the application adds later run once per attempt.
                 .AddTokenValidationResilience(TokenSources.AuthKit, TokenValidationResilience.AuthKitSettings);
 
+            // Hosted AuthKit's JWT access tokens: iss = the authority, checked locally against its JWKS.
+            Services.AddSingleton(new JwtIssuerRegistration(static sp => JwtIssuerFactory.FromAuthKit(
+                sp.GetRequiredService<IOptions<AuthKitOptions>>().Value,
+                sp.GetRequiredService<IOptions<TokenValidationOptions>>().Value.Resource)));
+            AddJwtRouting();
+
             Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
                 sp => sp.GetRequiredService<IOptions<AuthKitOptions>>().Value is var authKit && authKit.AcceptUnprefixedTokens
                     ? [authKit.TokenPrefix, null]
@@ -92,6 +100,122 @@ public sealed class TokenValidationBuilder
         }
 
         return this;
+    }
+
+    /// <summary>
+    /// Accepts JWT access tokens (RFC 9068) from the issuer under the <c>Jwt</c> section (<see cref="JwtOptions.Issuer"/>),
+    /// checked locally: signature against the issuer's JWKS (discovered from its metadata, or <see cref="JwtOptions.JwksUri"/>),
+    /// <c>iss</c>, <c>aud</c> (this <see cref="TokenValidationOptions.Resource"/>), <c>exp</c>/<c>nbf</c>, <c>typ</c>.
+    /// JWS-shaped tokens are dispatched by their <c>iss</c>; with <see cref="AddAuthKit"/> too, AuthKit's own JWTs are
+    /// checked against AuthKit's keys.
+    /// </summary>
+    public TokenValidationBuilder AddJwt(Action<JwtOptions>? configure = null)
+    {
+        bool firstCall = !Services.Any(d => d.ServiceType == typeof(IValidateOptions<JwtOptions>));
+        var options = Services.AddOptions<JwtOptions>().ValidateOnStart();
+        if (_configuration is not null && firstCall)
+        {
+            options.Bind(_configuration.GetSection("Jwt"));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (firstCall)
+        {
+            string sectionPath = (_configuration as IConfigurationSection)?.Path ?? TokenValidationOptions.SectionName;
+            Services.AddSingleton<IValidateOptions<JwtOptions>>(sp => new JwtOptionsValidator(sectionPath, sp.GetRequiredService<IOptions<TokenValidationOptions>>()));
+            Services.AddSingleton(new JwtIssuerRegistration(static sp => JwtIssuerFactory.FromOptions(
+                sp.GetRequiredService<IOptions<JwtOptions>>().Value,
+                sp.GetRequiredService<IOptions<TokenValidationOptions>>().Value.Resource)));
+            AddJwtRouting();
+        }
+
+        return this;
+    }
+
+    private void AddJwtRouting()
+    {
+        if (Services.Any(d => d.ServiceType == typeof(JwtIssuerRouter)))
+        {
+            return;
+        }
+
+        Services.AddSingleton<JwtIssuerRouter>();
+        Services.AddHttpClient(SigningKeyCache.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+            {
+                // Keys come from the issuer's own URLs, not from wherever a redirect points.
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            })
+            .AddTokenValidationResilience(JwtIssuerRouter.Name, static sp => (sp.GetRequiredService<IOptions<JwtOptions>>().Value.Timeout, new AuthKitResilienceOptions()));
+    }
+
+    /// <summary>
+    /// Checks opaque access tokens at the authorization server's introspection endpoint (RFC 7662), with options from the
+    /// <c>Introspection</c> section: <see cref="IntrospectionOptions.Issuer"/>, <see cref="IntrospectionOptions.ClientId"/>
+    /// and <see cref="IntrospectionOptions.ClientSecret"/> are required; the endpoint comes from the issuer's metadata
+    /// unless <see cref="IntrospectionOptions.Endpoint"/> is set. Tokens starting with
+    /// <see cref="IntrospectionOptions.TokenPrefix"/> go there; without a prefix, introspection is the fallback for tokens
+    /// no prefix claims (JWS-shaped tokens still go to the JWT validator when one is registered). An active token must
+    /// name this <see cref="TokenValidationOptions.Resource"/> in <c>aud</c>. Calling it again only applies
+    /// <paramref name="configure"/>.
+    /// </summary>
+    public TokenValidationBuilder AddIntrospection(Action<IntrospectionOptions>? configure = null)
+    {
+        bool firstCall = !Services.Any(d => d.ServiceType == typeof(IValidateOptions<IntrospectionOptions>));
+        var options = Services.AddOptions<IntrospectionOptions>().ValidateOnStart();
+        if (_configuration is not null && firstCall)
+        {
+            options.Bind(_configuration.GetSection("Introspection"));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (firstCall)
+        {
+            AddIntrospectionServices((_configuration as IConfigurationSection)?.Path ?? TokenValidationOptions.SectionName);
+        }
+
+        return this;
+    }
+
+    private void AddIntrospectionServices(string sectionPath)
+    {
+        Services.AddSingleton<IValidateOptions<IntrospectionOptions>>(sp =>
+            new IntrospectionOptionsValidator(sectionPath, () => IntrospectionOptionsValidator.UnvalidatedResource(sp)));
+        Services.AddSingleton(sp => new IntrospectionValidator(
+            sp.GetRequiredService<IOptions<IntrospectionOptions>>().Value,
+            sp.GetRequiredService<IOptions<TokenValidationOptions>>().Value.Resource,
+            sectionPath + ":Introspection",
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Diagnostics.TokenValidationDiagnostics>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<IntrospectionValidator>>()));
+        Services.AddHttpClient(IntrospectionValidator.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+            {
+                // The token and our secret go to the configured or discovered endpoint and nowhere else.
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            })
+            .AddTokenValidationResilience(TokenSources.Introspection, static sp => (sp.GetRequiredService<IOptions<IntrospectionOptions>>().Value.Timeout, new AuthKitResilienceOptions()));
+
+        // A prefix of its own, or the fallback for unprefixed tokens (one fallback only: start-up says so otherwise).
+        Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
+            sp => [sp.GetRequiredService<IOptions<IntrospectionOptions>>().Value.TokenPrefix is { Length: > 0 } prefix ? prefix : null],
+            sp => sp.GetRequiredService<IntrospectionValidator>(),
+            TokenSources.Introspection)));
     }
 
     /// <summary>Applies <paramref name="configure"/> to the AuthKit <see cref="HttpClient"/> (call after <see cref="AddAuthKit"/>).</summary>

@@ -1,0 +1,110 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace TokenValidation.Jwt;
+
+/// <summary>
+/// The validator every JWS-shaped token is dispatched to (CONTRACT §3): reads the unverified <c>iss</c> only to pick
+/// which issuer's keys and rules to check the token with (AuthKit's, or <see cref="JwtOptions.Issuer"/>); a token from
+/// any other issuer is Invalid without a network call.
+/// </summary>
+internal sealed class JwtIssuerRouter : ITokenValidator
+{
+    /// <summary>The name of this route in metrics and logs.</summary>
+    public const string Name = "jwt";
+
+    private readonly JwtAccessTokenValidator[] _validators;
+
+    public JwtIssuerRouter(IEnumerable<JwtIssuerRegistration> registrations, IServiceProvider services, IHttpClientFactory httpClientFactory, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        var logger = loggerFactory.CreateLogger<JwtAccessTokenValidator>();
+        _validators = [.. registrations
+            .Select(r => r.Build(services))
+            .DistinctBy(i => i.Issuer, StringComparer.Ordinal)
+            .Select(i => new JwtAccessTokenValidator(i, httpClientFactory, time, logger))];
+    }
+
+    /// <summary>The issuers tokens are accepted from.</summary>
+    public IEnumerable<string> Issuers => _validators.Select(v => v.Issuer);
+
+    public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        string? issuer = ReadIssuer(token);
+        if (issuer is null)
+        {
+            return new(TokenCheckResult.Invalid("The token is malformed."));
+        }
+
+        foreach (var validator in _validators)
+        {
+            if (string.Equals(validator.Issuer, issuer, StringComparison.Ordinal))
+            {
+                return validator.ValidateAsync(token, cancellationToken);
+            }
+        }
+
+        return new(TokenCheckResult.Invalid("The token was issued by an authorization server this server does not trust."));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="token"/> is shaped like a compact JWS: three segments, the first starting like a base64url
+    /// JSON object (<c>eyJ</c>). Cheap, because it runs before the cache lookup; the full parse happens on a miss.
+    /// </summary>
+    public static bool LooksLikeJws(string token)
+    {
+        if (!token.StartsWith("eyJ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        int first = token.IndexOf('.');
+        int second = first < 0 ? -1 : token.IndexOf('.', first + 1);
+        return second > first + 1 && token.IndexOf('.', second + 1) < 0;
+    }
+
+    // The payload's iss, unverified: it only chooses the keys, which then verify it.
+    internal static string? ReadIssuer(string token)
+    {
+        int first = token.IndexOf('.');
+        int second = first < 0 ? -1 : token.IndexOf('.', first + 1);
+        if (second < 0)
+        {
+            return null;
+        }
+
+        var encoded = token.AsSpan(first + 1, second - first - 1);
+        var payload = new byte[Base64Url.GetMaxDecodedLength(encoded.Length)];
+        if (Base64Url.DecodeFromChars(encoded, payload, out _, out int written) != System.Buffers.OperationStatus.Done)
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(payload.AsSpan(0, written));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isIssuer = reader.ValueTextEquals("iss"u8);
+                reader.Read();
+                if (isIssuer)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
+    }
+}
