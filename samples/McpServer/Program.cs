@@ -14,7 +14,9 @@ if (args is ["new-api-key", ..])
     return ApiKeyCommand.Run(args, Console.Out, Console.Error);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// `dotnet run -- --jwt`: the development stand-in mints JWT access tokens (as hosted AuthKit does) instead of mat_ ones.
+bool devJwt = args.Contains("--jwt");
+var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "--jwt")]);
 var tokenValidation = builder.Configuration.GetSection("TokenValidation");
 builder.AddSampleTelemetry();
 
@@ -28,18 +30,29 @@ if (builder.Environment.IsDevelopment())
         builder.Configuration.AddInMemoryCollection([new("TokenValidation:Resource", origin + "/mcp")]);
     }
 
-    if (string.IsNullOrEmpty(tokenValidation["AuthKit:Authority"]))
+    if (string.IsNullOrEmpty(tokenValidation["AuthKit:Authority"]) && string.IsNullOrEmpty(tokenValidation["Jwt:Issuer"]))
     {
-        builder.AddDevAuthKit(origin, tokenValidation.GetSection("Scopes").Get<string[]>() ?? []);
+        bool jwt = devJwt || string.Equals(builder.Configuration["DevAuthKit:TokenFormat"], "jwt", StringComparison.OrdinalIgnoreCase);
+        builder.AddDevAuthKit(origin, tokenValidation.GetSection("Scopes").Get<string[]>() ?? [], jwt ? tokenValidation["Resource"] : null);
     }
 }
 
 builder.Services.AddDbContext<SampleDbContext>(o => o.UseSqlite(builder.Configuration.GetConnectionString("Sample")));
 
+// Which issuers are trusted is configuration alone: AuthKit (mat_ tokens through userinfo, AuthKit JWTs through its
+// JWKS), any OAuth server's JWT access tokens (TokenValidation:Jwt:Issuer), and the server's own API keys.
 var validation = builder.Services.AddTokenValidation(tokenValidation)
-    .AddAuthKit()
     .AddApiKeys()
     .AddUserMapper<SqliteUserMapper>();
+if (!string.IsNullOrEmpty(tokenValidation["AuthKit:Authority"]) || string.IsNullOrEmpty(tokenValidation["Jwt:Issuer"]))
+{
+    validation.AddAuthKit();
+}
+
+if (!string.IsNullOrEmpty(tokenValidation["Jwt:Issuer"]))
+{
+    validation.AddJwt();
+}
 
 // Level 2: validations shared by every replica through Redis.
 if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)

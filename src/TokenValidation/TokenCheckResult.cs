@@ -41,6 +41,16 @@ public sealed class TokenCheckResult
     public static TokenCheckResult Invalid(string description) =>
         new(TokenValidationOutcome.Invalid, null, TokenErrors.InvalidToken, description, null);
 
+    /// <summary>
+    /// Invalid, decided locally before any work worth remembering (a token of no kind this server accepts): not cached,
+    /// so a flood of distinct garbage cannot fill the cache.
+    /// </summary>
+    internal static TokenCheckResult Rejected(string description) =>
+        new(TokenValidationOutcome.Invalid, null, TokenErrors.InvalidToken, description, null) { IsCacheable = false };
+
+    /// <summary>Whether the service may cache this outcome (Unavailable never is, whatever this says).</summary>
+    internal bool IsCacheable { get; private init; } = true;
+
     /// <summary>The request itself is malformed: HTTP 400 with <c>error="invalid_request"</c>.</summary>
     public static TokenCheckResult InvalidRequest(string description) =>
         new(TokenValidationOutcome.Invalid, null, TokenErrors.InvalidRequest, description, null);

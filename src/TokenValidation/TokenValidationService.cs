@@ -65,7 +65,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
             .Select(r => new Route(r.Prefix, r.Registration.Factory(services), r.Registration.Name))];
         var fallback = routes.LastOrDefault(r => r.Prefix is null).Registration;
         _fallback = fallback is null ? null : new Route(null, fallback.Factory(services), fallback.Name);
-        _jwt = services.GetService<JwtIssuerRouter>() is { } jwt ? new Route(null, jwt, JwtIssuerRouter.Name) : null;
+        _jwt = services.GetService<JwtIssuerRouter>() is { } jwt ? new Route(null, jwt.WithFallback(_fallback?.Validator), JwtIssuerRouter.Name) : null;
     }
 
     internal MemoryTokenCache MemoryCache => _l1;
@@ -278,7 +278,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
     private DateTimeOffset? CacheExpiry(TokenCheckResult result, DateTimeOffset now) => result.Outcome switch
     {
         TokenValidationOutcome.Valid => Min(now + _cacheOptions.Lifetime, result.Identity!.ExpiresAt),
-        TokenValidationOutcome.Invalid when _cacheOptions.InvalidLifetime > TimeSpan.Zero => now + _cacheOptions.InvalidLifetime,
+        TokenValidationOutcome.Invalid when result.IsCacheable && _cacheOptions.InvalidLifetime > TimeSpan.Zero => now + _cacheOptions.InvalidLifetime,
         _ => null,
     };
 

@@ -1,6 +1,9 @@
 using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using TokenValidation.AspNetCore;
 
 namespace McpServerSample.Development;
@@ -17,13 +20,15 @@ public sealed class DevAuthKit
 
     private readonly ConcurrentDictionary<string, string[]> _tokens = new(StringComparer.Ordinal);
     private readonly IResult _metadata;
+    private readonly RsaSecurityKey? _signingKey;
+    private readonly string? _jwks;
 
     /// <summary>Creates the stand-in and mints <see cref="DevToken"/>.</summary>
     /// <param name="environment">Must be Development.</param>
     /// <param name="origin">The sample's origin, for example <c>http://127.0.0.1:5080</c>.</param>
     /// <param name="scopes">The scopes AuthKit would grant: those of <see cref="DevToken"/>, and the most a minted token gets.</param>
     /// <exception cref="InvalidOperationException">Not in Development.</exception>
-    public DevAuthKit(IHostEnvironment environment, string origin, IEnumerable<string> scopes)
+    public DevAuthKit(IHostEnvironment environment, string origin, IEnumerable<string> scopes, string? jwtAudience = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentException.ThrowIfNullOrEmpty(origin);
@@ -38,6 +43,26 @@ public sealed class DevAuthKit
 
         Authority = origin.TrimEnd('/') + PathPrefix;
         Scopes = [.. scopes];
+        JwtAudience = jwtAudience;
+        if (jwtAudience is not null)
+        {
+            // Like hosted AuthKit: RS256 JWT access tokens whose keys are published at {authority}/oauth2/jwks.
+            _signingKey = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "dev-" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(6)) };
+            var parameters = _signingKey.Rsa.ExportParameters(false);
+            _jwks = new JsonObject
+            {
+                ["keys"] = new JsonArray(new JsonObject
+                {
+                    ["kty"] = "RSA",
+                    ["use"] = "sig",
+                    ["alg"] = SecurityAlgorithms.RsaSha256,
+                    ["kid"] = _signingKey.KeyId,
+                    ["n"] = Base64Url.EncodeToString(parameters.Modulus),
+                    ["e"] = Base64Url.EncodeToString(parameters.Exponent),
+                }),
+            }.ToJsonString();
+        }
+
         DevToken = Mint(Scopes);
         _metadata = Results.Json(
             new DevAuthorizationServerMetadata(Authority, Authority + "/oauth/token", Authority + "/oauth/userinfo", Scopes, ["client_credentials"], ["none"]),
@@ -46,6 +71,9 @@ public sealed class DevAuthKit
 
     /// <summary>The stand-in's issuer, and the authority the sample validates <c>mat_</c> tokens against.</summary>
     public string Authority { get; }
+
+    /// <summary>The <c>aud</c> of the JWT access tokens this stand-in mints; <see langword="null"/> when it mints opaque <c>mat_</c> tokens.</summary>
+    public string? JwtAudience { get; }
 
     /// <summary>The scopes the stand-in grants.</summary>
     public IReadOnlyList<string> Scopes { get; }
@@ -59,6 +87,11 @@ public sealed class DevAuthKit
     /// <summary>Mints a new token for <see cref="DevUser"/> carrying <paramref name="scopes"/> (those the stand-in grants).</summary>
     public string Mint(IEnumerable<string> scopes)
     {
+        if (_signingKey is not null)
+        {
+            return MintJwt([.. scopes.Where(Scopes.Contains).Distinct(StringComparer.Ordinal)]);
+        }
+
         Span<byte> secret = stackalloc byte[32];
         RandomNumberGenerator.Fill(secret);
         string token = "mat_" + Base64Url.EncodeToString(secret);
@@ -67,6 +100,31 @@ public sealed class DevAuthKit
     }
 
     /// <summary>The userinfo answer for <paramref name="token"/>, or <see langword="null"/> when it was not minted here.</summary>
+    private string MintJwt(string[] scopes)
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Authority,
+            Audience = JwtAudience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddHours(1),
+            TokenType = "at+jwt",
+            SigningCredentials = new SigningCredentials(_signingKey, SecurityAlgorithms.RsaSha256),
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = DevUser.Subject,
+                ["email"] = DevUser.Email!,
+                ["name"] = DevUser.Name!,
+                ["scope"] = string.Join(' ', scopes),
+                ["client_id"] = "dev-client",
+                ["sid"] = "session_dev",
+                ["jti"] = Guid.NewGuid().ToString("N"),
+            },
+        });
+    }
+
     public DevUserInfo? UserInfo(string token) =>
         _tokens.TryGetValue(token, out var scopes) ? DevUser with { Scope = string.Join(' ', scopes) } : null;
 
@@ -79,6 +137,7 @@ public sealed class DevAuthKit
             McpBearerDefaults.AuthorizationServerMetadataPath when HttpMethods.IsGet(request.Method) => _metadata,
             "/oauth/userinfo" when HttpMethods.IsGet(request.Method) || HttpMethods.IsPost(request.Method) => UserInfo(context),
             "/oauth/token" when HttpMethods.IsPost(request.Method) => await TokenAsync(context),
+            "/oauth2/jwks" when HttpMethods.IsGet(request.Method) && _jwks is not null => Results.Text(_jwks, "application/json"),
             _ => Results.NotFound(),
         };
         await result.ExecuteAsync(context);
@@ -116,6 +175,7 @@ public sealed class DevAuthKit
         var requested = form.TryGetValue("scope", out var scope) ? scope.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries) : Scopes;
         string token = Mint(requested);
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Json(new DevTokenResponse(token, "Bearer", UserInfo(token)!.Scope!), SampleJsonContext.Default.DevTokenResponse);
+        string granted = string.Join(' ', requested.Where(Scopes.Contains).Distinct(StringComparer.Ordinal));
+        return Results.Json(new DevTokenResponse(token, "Bearer", granted), SampleJsonContext.Default.DevTokenResponse);
     }
 }

@@ -10,10 +10,10 @@ public static class DevAuthKitExtensions
     /// <c>TokenValidation:AuthKit:Authority</c> at it.
     /// </summary>
     /// <exception cref="InvalidOperationException">Not in Development.</exception>
-    public static DevAuthKit AddDevAuthKit(this WebApplicationBuilder builder, string origin, IEnumerable<string> scopes)
+    public static DevAuthKit AddDevAuthKit(this WebApplicationBuilder builder, string origin, IEnumerable<string> scopes, string? jwtAudience = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var devAuthKit = new DevAuthKit(builder.Environment, origin, scopes);
+        var devAuthKit = new DevAuthKit(builder.Environment, origin, scopes, jwtAudience);
         builder.Services.AddSingleton(devAuthKit);
         builder.Configuration.AddInMemoryCollection([new("TokenValidation:AuthKit:Authority", devAuthKit.Authority)]);
         return devAuthKit;

@@ -11,6 +11,8 @@ using TokenValidation.AspNetCore.Authorization;
 using TokenValidation.AspNetCore.DependencyInjection;
 using TokenValidation.AspNetCore.Metadata;
 using TokenValidation.AuthKit;
+using TokenValidation.Introspection;
+using TokenValidation.Jwt;
 using TokenValidation.Caching;
 using TokenValidation.Resilience;
 
@@ -89,8 +91,14 @@ public static class McpBearerExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(McpBearerOptions).FullName!)));
         services.AddSingleton<IPostConfigureOptions<TokenCacheOptions>>(sp =>
             new ResourceCacheInstanceName(authenticationScheme, sp.GetRequiredService<IOptionsMonitor<McpBearerOptions>>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AuthKitOptions>, DevelopmentAuthKitOptions>(sp =>
-            new DevelopmentAuthKitOptions(sp.GetService<IHostEnvironment>())));
+        services.AddSingleton<IPostConfigureOptions<TokenValidationOptions>>(sp =>
+            new ResourceFromBearerOptions(authenticationScheme, sp.GetRequiredService<IOptionsMonitor<McpBearerOptions>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AuthKitOptions>, DevelopmentAllowsHttp<AuthKitOptions>>(sp =>
+            new DevelopmentAllowsHttp<AuthKitOptions>(sp.GetService<IHostEnvironment>(), static o => o.AllowHttp = true)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtOptions>, DevelopmentAllowsHttp<JwtOptions>>(sp =>
+            new DevelopmentAllowsHttp<JwtOptions>(sp.GetService<IHostEnvironment>(), static o => o.AllowHttp = true)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IntrospectionOptions>, DevelopmentAllowsHttp<IntrospectionOptions>>(sp =>
+            new DevelopmentAllowsHttp<IntrospectionOptions>(sp.GetService<IHostEnvironment>(), static o => o.AllowHttp = true)));
 
         services.AddAuthorization();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeHierarchyAuthorizationHandler>());

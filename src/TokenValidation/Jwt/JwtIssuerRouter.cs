@@ -29,12 +29,18 @@ internal sealed class JwtIssuerRouter : ITokenValidator
     /// <summary>The issuers tokens are accepted from.</summary>
     public IEnumerable<string> Issuers => _validators.Select(v => v.Issuer);
 
-    public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
+    public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken) => ValidateAsync(token, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ValidateAsync(string, CancellationToken)"/>, but a JWS-shaped token from an issuer no JWT validator
+    /// trusts goes to <paramref name="fallback"/> (introspection, for example: its server may issue JWTs too) when there is one.
+    /// </summary>
+    public ValueTask<TokenCheckResult> ValidateAsync(string token, ITokenValidator? fallback, CancellationToken cancellationToken)
     {
         string? issuer = ReadIssuer(token);
         if (issuer is null)
         {
-            return new(TokenCheckResult.Invalid("The token is malformed."));
+            return fallback?.ValidateAsync(token, cancellationToken) ?? new(TokenCheckResult.Rejected("The token is malformed."));
         }
 
         foreach (var validator in _validators)
@@ -45,7 +51,8 @@ internal sealed class JwtIssuerRouter : ITokenValidator
             }
         }
 
-        return new(TokenCheckResult.Invalid("The token was issued by an authorization server this server does not trust."));
+        return fallback?.ValidateAsync(token, cancellationToken)
+            ?? new(TokenCheckResult.Rejected("The token was issued by an authorization server this server does not trust."));
     }
 
     /// <summary>
@@ -106,5 +113,14 @@ internal sealed class JwtIssuerRouter : ITokenValidator
         }
 
         return null;
+    }
+
+    /// <summary>The router with the application's fallback validator behind it, as the service dispatches JWS-shaped tokens.</summary>
+    internal ITokenValidator WithFallback(ITokenValidator? fallback) => fallback is null ? this : new WithFallbackValidator(this, fallback);
+
+    private sealed class WithFallbackValidator(JwtIssuerRouter router, ITokenValidator fallback) : ITokenValidator
+    {
+        public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken) =>
+            router.ValidateAsync(token, fallback, cancellationToken);
     }
 }

@@ -374,6 +374,21 @@ public sealed class IntrospectionValidationTests
     }
 
     [Fact]
+    public async Task A_jws_shaped_token_from_an_issuer_no_jwt_validator_trusts_is_introspected()
+    {
+        // AddAuthKit (in the host) checks AuthKit's own JWTs; this one comes from the introspection server.
+        await using var host = await IntrospectionHost.StartAsync();
+        string jwt = host.Server.CreateAccessToken("user_01", Resource);
+        host.Server.AddActiveToken(jwt, "user_01", Resource);
+
+        var result = await host.Validation.ValidateAsync(jwt);
+
+        Assert.Equal(TokenSources.Introspection, result.Identity!.Source);
+        Assert.Equal(1, host.Server.IntrospectionCalls);
+        Assert.Equal(0, host.Server.JwksCalls);
+    }
+
+    [Fact]
     public async Task Without_a_jwt_validator_jws_shaped_tokens_are_introspected_like_any_unprefixed_token()
     {
         // Neither AddJwt nor AddAuthKit (which checks AuthKit's own JWTs): nothing claims JWS-shaped tokens.
