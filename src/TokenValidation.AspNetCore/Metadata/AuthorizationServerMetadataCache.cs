@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using TokenValidation.AspNetCore.Diagnostics;
 using TokenValidation.AuthKit;
+using TokenValidation.Upstream;
 
 namespace TokenValidation.AspNetCore.Metadata;
 
@@ -81,7 +82,7 @@ internal sealed class AuthorizationServerMetadataCache(
                 return null;
             }
 
-            var document = await ReadLimitedAsync(response.Content, timeout.Token).ConfigureAwait(false);
+            var document = await BoundedContent.ReadAsync(response.Content, MaxDocumentBytes, timeout.Token).ConfigureAwait(false);
             if (document is null || !IsJsonObject(document))
             {
                 Log.MetadataFetchFailed(logger, url, "not a JSON object within the size limit");
@@ -95,25 +96,6 @@ internal sealed class AuthorizationServerMetadataCache(
             Log.MetadataFetchFailed(logger, url, ex.GetType().Name);
             return null;
         }
-    }
-
-    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxDocumentBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static bool IsJsonObject(byte[] document)

@@ -7,6 +7,7 @@ using Polly.Timeout;
 using TokenValidation.Caching;
 using TokenValidation.Diagnostics;
 using TokenValidation.Resilience;
+using TokenValidation.Upstream;
 
 namespace TokenValidation.AuthKit;
 
@@ -100,7 +101,7 @@ internal sealed class AuthKitUserInfoValidator(
             return Unavailable(token, "answer over the size limit");
         }
 
-        var body = await ReadLimitedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        var body = await BoundedContent.ReadAsync(response.Content, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return Unavailable(token, "answer over the size limit");
@@ -110,25 +111,6 @@ internal sealed class AuthKitUserInfoValidator(
         return identity is null
             ? Unavailable(token, "answer is not a JSON object with a string sub")
             : TokenCheckResult.Valid(identity);
-    }
-
-    private async Task<byte[]?> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > _options.MaxResponseBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private TokenCheckResult Unavailable(string token, string reason, TimeSpan? retryAfter = null)
