@@ -20,8 +20,14 @@ var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "--jwt")]);
 var tokenValidation = builder.Configuration.GetSection("TokenValidation");
 builder.AddSampleTelemetry();
 
-// Development defaults: the resource is this server's own /mcp and, unless an authority is configured, mat_ tokens
-// are checked against the AuthKit stand-in mapped on this same origin.
+// An authorization server other than AuthKit, by configuration alone: its JWTs checked against its keys, its opaque
+// tokens introspected, or both.
+bool externalJwt = !string.IsNullOrEmpty(tokenValidation["Jwt:Issuer"]);
+bool externalIntrospection = !string.IsNullOrEmpty(tokenValidation["Introspection:Issuer"]) || !string.IsNullOrEmpty(tokenValidation["Introspection:Endpoint"]);
+bool authKit = !string.IsNullOrEmpty(tokenValidation["AuthKit:Authority"]);
+
+// Development defaults: the resource is this server's own /mcp and, unless an authorization server is configured,
+// tokens are checked against the AuthKit stand-in mapped on this same origin.
 if (builder.Environment.IsDevelopment())
 {
     string origin = DevelopmentOrigin.Resolve(builder);
@@ -30,7 +36,7 @@ if (builder.Environment.IsDevelopment())
         builder.Configuration.AddInMemoryCollection([new("TokenValidation:Resource", origin + "/mcp")]);
     }
 
-    if (string.IsNullOrEmpty(tokenValidation["AuthKit:Authority"]) && string.IsNullOrEmpty(tokenValidation["Jwt:Issuer"]))
+    if (!authKit && !externalJwt && !externalIntrospection)
     {
         bool jwt = devJwt || string.Equals(builder.Configuration["DevAuthKit:TokenFormat"], "jwt", StringComparison.OrdinalIgnoreCase);
         builder.AddDevAuthKit(origin, tokenValidation.GetSection("Scopes").Get<string[]>() ?? [], jwt ? tokenValidation["Resource"] : null);
@@ -40,18 +46,24 @@ if (builder.Environment.IsDevelopment())
 builder.Services.AddDbContext<SampleDbContext>(o => o.UseSqlite(builder.Configuration.GetConnectionString("Sample")));
 
 // Which issuers are trusted is configuration alone: AuthKit (mat_ tokens through userinfo, AuthKit JWTs through its
-// JWKS), any OAuth server's JWT access tokens (TokenValidation:Jwt:Issuer), and the server's own API keys.
+// JWKS), any OAuth server's JWT access tokens (TokenValidation:Jwt:Issuer) or opaque tokens (TokenValidation:Introspection),
+// and the server's own API keys. With nothing configured, AuthKit: its start-up check then asks for the authority.
 var validation = builder.Services.AddTokenValidation(tokenValidation)
     .AddApiKeys()
     .AddUserMapper<SqliteUserMapper>();
-if (!string.IsNullOrEmpty(tokenValidation["AuthKit:Authority"]) || string.IsNullOrEmpty(tokenValidation["Jwt:Issuer"]))
+if (!string.IsNullOrEmpty(tokenValidation["AuthKit:Authority"]) || (!externalJwt && !externalIntrospection))
 {
     validation.AddAuthKit();
 }
 
-if (!string.IsNullOrEmpty(tokenValidation["Jwt:Issuer"]))
+if (externalJwt)
 {
     validation.AddJwt();
+}
+
+if (externalIntrospection)
+{
+    validation.AddIntrospection();
 }
 
 // Level 2: validations shared by every replica through Redis.

@@ -44,14 +44,15 @@ public sealed class SampleProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the server on a free port in <paramref name="environment"/> with <paramref name="settings"/> (configuration
-    /// keys, set as <c>__</c> environment variables) and waits until it prints <paramref name="readyLine"/>.
+    /// keys, set as <c>__</c> environment variables) and waits until it prints <paramref name="readyLine"/>;
+    /// <paramref name="args"/> are passed after <c>--urls</c> (for example <c>--jwt</c>).
     /// </summary>
-    public static async Task<SampleProcess> StartAsync(string environment, IReadOnlyDictionary<string, string> settings, string readyLine)
+    public static async Task<SampleProcess> StartAsync(string environment, IReadOnlyDictionary<string, string> settings, string readyLine, params string[] args)
     {
         for (int attempt = 1; ; attempt++)
         {
             int port = LoopbackPorts.FreeTcpPort();
-            var sample = new SampleProcess(Launch(environment, settings, ["--urls", $"http://127.0.0.1:{port}"]), port);
+            var sample = new SampleProcess(Launch(environment, settings, ["--urls", $"http://127.0.0.1:{port}", .. args]), port);
             if (await sample.WaitForLineAsync(line => line.Contains(readyLine, StringComparison.Ordinal), StartTimeout))
             {
                 return sample;

@@ -111,6 +111,18 @@ public sealed class JwtChallengeTests : IClassFixture<AuthKitFixture>, IAsyncLif
     }
 
     [Fact]
+    public async Task Protected_resource_metadata_names_every_trusted_issuer_exactly_as_configured()
+    {
+        await using var app = await McpTestApp.StartAsync(Options());
+
+        using var response = await app.GetAsync("/.well-known/oauth-protected-resource");
+
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var servers = document.RootElement.GetProperty("authorization_servers").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal([_authKit.Authority, _server.Issuer], servers);
+    }
+
+    [Fact]
     public async Task In_development_an_http_issuer_is_accepted_without_AllowHttp()
     {
         await using var app = await McpTestApp.StartAsync(Options("Development"));

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using TokenValidation.AspNetCore.Challenges;
 using TokenValidation.AspNetCore.Cors;
 using TokenValidation.AuthKit;
+using TokenValidation.Introspection;
+using TokenValidation.Jwt;
 
 namespace TokenValidation.AspNetCore.Metadata;
 
@@ -23,13 +25,13 @@ internal sealed class ProtectedResourceMetadataEndpoint(string scheme)
 
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptionsMonitor<McpBearerOptions>>().Get(scheme);
-        var authority = services.GetService<IOptions<AuthKitOptions>>()?.Value.Authority;
+        var authorizationServers = AuthorizationServers(services);
         var document = new ProtectedResourceMetadata
         {
             Resource = options.Resource!,
 
-            // Written exactly as configured: clients compare it with the authority's issuer character by character.
-            AuthorizationServers = string.IsNullOrEmpty(authority) ? null : [authority],
+            // Written exactly as configured: clients compare each with the server's issuer character by character.
+            AuthorizationServers = authorizationServers.Length == 0 ? null : authorizationServers,
             ScopesSupported = ScopesSupported(options.Scopes),
             ResourceName = string.IsNullOrEmpty(options.ResourceName) ? null : options.ResourceName,
             ResourceDocumentation = string.IsNullOrEmpty(options.ResourceDocumentation) ? null : options.ResourceDocumentation,
@@ -48,6 +50,20 @@ internal sealed class ProtectedResourceMetadataEndpoint(string scheme)
     }
 
     // offline_access is asked of the authorization server for a refresh token; this resource never requires it.
+    // Every issuer whose tokens this server accepts, in a fixed order: AuthKit, then the JWT issuer, then the
+    // introspection issuer (each is set only when its Add… bound it).
+    private static string[] AuthorizationServers(IServiceProvider services) =>
+    [
+        .. new[]
+        {
+            services.GetService<IOptions<AuthKitOptions>>()?.Value.Authority,
+            services.GetService<IOptions<JwtOptions>>()?.Value.Issuer,
+            services.GetService<IOptions<IntrospectionOptions>>()?.Value.Issuer,
+        }
+        .Where(issuer => !string.IsNullOrEmpty(issuer))
+        .Distinct(StringComparer.Ordinal)!,
+    ];
+
     private static string[]? ScopesSupported(IList<string> scopes)
     {
         string[] published = [.. scopes.Where(s => !BearerChallenge.IsOfflineAccess(s))];
