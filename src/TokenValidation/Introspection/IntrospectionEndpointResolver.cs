@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using TokenValidation.Jwt;
 using TokenValidation.Upstream;
 
 namespace TokenValidation.Introspection;
@@ -27,7 +24,8 @@ internal sealed class IntrospectionEndpointResolver(IntrospectionOptions options
         Task<Uri?> discovery;
         lock (_gate)
         {
-            discovery = _discovery is { IsCompleted: false } running ? running : (_discovery = DiscoverAsync(client, cancellationToken));
+            // Shared by every waiter, so no one caller's cancellation ends it; the client's pipeline bounds it in time.
+            discovery = _discovery is { IsCompleted: false } running ? running : (_discovery = DiscoverAsync(client, CancellationToken.None));
         }
 
         var found = await discovery.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -45,56 +43,21 @@ internal sealed class IntrospectionEndpointResolver(IntrospectionOptions options
         await Task.Yield();
         string issuer = options.Issuer!;
         string reason = "no metadata document names an introspection_endpoint for this issuer";
-        foreach (var address in SigningKeyCache.MetadataAddresses(issuer))
+        string? endpoint = await IssuerMetadata.FindAsync(client, issuer, "introspection_endpoint", options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        if (endpoint is not null)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, address);
-            request.Headers.Accept.ParseAdd("application/json");
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                continue;
-            }
-
-            var body = await BoundedContent.ReadAsync(response.Content, options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
-            if (body is null || Read(body) is not ({ } metadataIssuer, { } endpoint) || metadataIssuer != issuer)
-            {
-                continue;
-            }
-
             // The client secret goes to this address: never in clear text unless http is allowed.
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
-                || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && options.AllowHttp)))
+            if (Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+                && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && options.AllowHttp)))
             {
-                reason = $"{address} names an introspection_endpoint that is not an https URL";
-                break;
+                IntrospectionLog.EndpointDiscovered(logger, issuer, uri.ToString());
+                return uri;
             }
 
-            IntrospectionLog.EndpointDiscovered(logger, issuer, uri.ToString());
-            return uri;
+            reason = "the issuer's metadata names an introspection_endpoint that is not an https URL";
         }
 
         IntrospectionLog.DiscoveryFailed(logger, issuer, reason, endpointKey);
         return null;
-    }
-
-    private static (string? Issuer, string? Endpoint) Read(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return default;
-            }
-
-            return (
-                root.TryGetProperty("issuer", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null,
-                root.TryGetProperty("introspection_endpoint", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null);
-        }
-        catch (JsonException)
-        {
-            return default;
-        }
     }
 }

@@ -91,7 +91,7 @@ internal sealed class SigningKeyCache(JwtIssuer issuer, IHttpClientFactory httpC
         try
         {
             var client = httpClientFactory.CreateClient(HttpClientName);
-            string? jwksUri = issuer.JwksUri ?? await DiscoverJwksUriAsync(client, timeout.Token).ConfigureAwait(false);
+            string? jwksUri = issuer.JwksUri ?? await IssuerMetadata.FindAsync(client, issuer.Issuer, "jwks_uri", issuer.MaxResponseBytes, timeout.Token).ConfigureAwait(false);
             if (jwksUri is null)
             {
                 reason = "no metadata document names a jwks_uri for this issuer";
@@ -129,29 +129,6 @@ internal sealed class SigningKeyCache(JwtIssuer issuer, IHttpClientFactory httpC
         return null;
     }
 
-    // RFC 8414 §3 (path-inserted), then OpenID Connect Discovery; the document must name this issuer exactly (§3.3).
-    private async Task<string?> DiscoverJwksUriAsync(HttpClient client, CancellationToken cancellationToken)
-    {
-        foreach (var address in MetadataAddresses(issuer.Issuer))
-        {
-            var (body, _) = await GetAsync(client, address, cancellationToken).ConfigureAwait(false);
-            if (body is not null && ReadMetadata(body) is ({ } metadataIssuer, { } jwksUri) && metadataIssuer == issuer.Issuer)
-            {
-                return jwksUri;
-            }
-        }
-
-        return null;
-    }
-
-    internal static IEnumerable<string> MetadataAddresses(string issuerUrl)
-    {
-        var uri = new Uri(issuerUrl);
-        string path = uri.AbsolutePath.TrimEnd('/');
-        yield return uri.GetLeftPart(UriPartial.Authority) + "/.well-known/oauth-authorization-server" + path;
-        yield return issuerUrl.TrimEnd('/') + "/.well-known/openid-configuration";
-    }
-
     private async Task<(byte[]? Body, HttpStatusCode Status)> GetAsync(HttpClient client, string address, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, address);
@@ -163,27 +140,6 @@ internal sealed class SigningKeyCache(JwtIssuer issuer, IHttpClientFactory httpC
         }
 
         return (await BoundedContent.ReadAsync(response.Content, issuer.MaxResponseBytes, cancellationToken).ConfigureAwait(false), response.StatusCode);
-    }
-
-    private static (string? Issuer, string? JwksUri) ReadMetadata(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return default;
-            }
-
-            return (
-                root.TryGetProperty("issuer", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null,
-                root.TryGetProperty("jwks_uri", out var j) && j.ValueKind == JsonValueKind.String ? j.GetString() : null);
-        }
-        catch (JsonException)
-        {
-            return default;
-        }
     }
 
     // Signing keys only: a JWK marked for encryption never verifies a signature.
