@@ -33,18 +33,18 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Debug, "Token {TokenHash} answered Unavailable without calling AuthKit: its circuit is open (retry after {RetryAfter})")]
     public static partial void UserInfoCircuitOpen(ILogger logger, string tokenHash, TimeSpan? retryAfter);
 
-    [LoggerMessage(14, LogLevel.Debug, "AuthKit attempt failed ({Reason}); retry {Attempt} in {Delay}")]
-    public static partial void UpstreamRetrying(ILogger logger, string reason, int attempt, TimeSpan delay);
+    [LoggerMessage(14, LogLevel.Debug, "{Source} attempt failed ({Reason}); retry {Attempt} in {Delay}")]
+    public static partial void UpstreamRetrying(ILogger logger, string source, string reason, int attempt, TimeSpan delay);
 
     // Transitions are logged once each, so an outage is a handful of lines, not one per request.
-    [LoggerMessage(15, LogLevel.Warning, "AuthKit circuit opened after repeated failures (last: {Reason}); cache misses answer Unavailable without calling AuthKit for {BreakDuration}")]
-    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration, string reason);
+    [LoggerMessage(15, LogLevel.Warning, "{Source} circuit opened after repeated failures (last: {Reason}); its calls answer Unavailable without reaching the issuer for {BreakDuration}")]
+    public static partial void CircuitOpened(ILogger logger, string source, TimeSpan breakDuration, string reason);
 
-    [LoggerMessage(16, LogLevel.Information, "AuthKit circuit half-open: the next cache miss probes AuthKit")]
-    public static partial void CircuitHalfOpened(ILogger logger);
+    [LoggerMessage(16, LogLevel.Information, "{Source} circuit half-open: the next call probes the issuer")]
+    public static partial void CircuitHalfOpened(ILogger logger, string source);
 
-    [LoggerMessage(17, LogLevel.Information, "AuthKit circuit closed: AuthKit is answering again")]
-    public static partial void CircuitClosed(ILogger logger);
+    [LoggerMessage(17, LogLevel.Information, "{Source} circuit closed: the issuer is answering again")]
+    public static partial void CircuitClosed(ILogger logger, string source);
 
     [LoggerMessage(20, LogLevel.Debug, "API key {KeyName} rejected for token {TokenHash}: {Reason}")]
     public static partial void ApiKeyRejected(ILogger logger, string keyName, string tokenHash, string reason);

@@ -60,7 +60,7 @@ internal sealed class UpstreamResilience
     {
         string reason = TransientFailure.Reason(args.Outcome);
         _diagnostics.UpstreamRetry(_source, reason);
-        Log.UpstreamRetrying(_logger, reason, args.AttemptNumber + 1, args.RetryDelay);
+        Log.UpstreamRetrying(_logger, _source, reason, args.AttemptNumber + 1, args.RetryDelay);
         return default;
     }
 
@@ -70,7 +70,7 @@ internal sealed class UpstreamResilience
         Volatile.Write(ref _openUntilTicks, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);
         Volatile.Write(ref _state, (int)CircuitState.Open);
         _diagnostics.CircuitStateChanged(_source, CircuitState.Open);
-        Log.CircuitOpened(_logger, args.BreakDuration, TransientFailure.Reason(args.Outcome));
+        Log.CircuitOpened(_logger, _source, args.BreakDuration, TransientFailure.Reason(args.Outcome));
         return default;
     }
 
@@ -78,7 +78,7 @@ internal sealed class UpstreamResilience
     {
         Volatile.Write(ref _state, (int)CircuitState.HalfOpen);
         _diagnostics.CircuitStateChanged(_source, CircuitState.HalfOpen);
-        Log.CircuitHalfOpened(_logger);
+        Log.CircuitHalfOpened(_logger, _source);
         return default;
     }
 
@@ -86,7 +86,7 @@ internal sealed class UpstreamResilience
     {
         Volatile.Write(ref _state, (int)CircuitState.Closed);
         _diagnostics.CircuitStateChanged(_source, CircuitState.Closed);
-        Log.CircuitClosed(_logger);
+        Log.CircuitClosed(_logger, _source);
         return default;
     }
 }
