@@ -56,6 +56,12 @@ public static class BearerTokenReader
             return new(BearerTokenStatus.Malformed, null, "The Bearer scheme has no token.");
         }
 
+        // RFC 9110 §11.4: credentials = auth-scheme [ 1*SP token68 ]; a tab is not a separator there.
+        if (value[space] == '\t')
+        {
+            return new(BearerTokenStatus.Malformed, null, "The scheme and the token must be separated by spaces.");
+        }
+
         var token = value[(space + 1)..].TrimStart(' ');
         if (token.IsEmpty)
         {

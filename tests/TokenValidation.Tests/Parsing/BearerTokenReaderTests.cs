@@ -53,6 +53,19 @@ public sealed class BearerTokenReaderTests
         Assert.Equal(TokenErrors.InvalidRequest, result.Error);
     }
 
+    [Theory]
+    [InlineData("Bearer\tmat_abc")]
+    [InlineData("Bearer \tmat_abc")]
+    [InlineData("Bearer\t mat_abc")]
+    public void A_tab_between_scheme_and_token_is_malformed(string header)
+    {
+        var result = BearerTokenReader.Read(new StringValues(header));
+
+        Assert.Equal(BearerTokenStatus.Malformed, result.Status);
+        Assert.Equal(TokenErrors.InvalidRequest, result.Error);
+        Assert.Null(result.Token);
+    }
+
     [Fact]
     public void More_than_one_authorization_header_is_invalid_request()
     {
