@@ -34,7 +34,7 @@ public static class McpBearerDefaults
     public const string SourceClaimType = "token_source";
 
     /// <summary>The claim carrying an API key's name.</summary>
-    public const string ApiKeyNameClaimType = "api_key_name";
+    public const string ApiKeyNameClaimType = ApiKeys.ApiKeyValidator.KeyNameClaim;
 
     /// <summary>The claim carrying the application's own user id, added by the user mapper.</summary>
     public const string LocalUserIdClaimType = "local_user_id";

@@ -31,8 +31,9 @@ internal static class McpPrincipalFactory
         claims.Add(new Claim(McpBearerDefaults.SourceClaimType, identity.Source));
         foreach (var claim in identity.Claims)
         {
-            // An issuer's extra field must not pose as one of the claims written above from checked values.
-            if (!IsReserved(claim.Type))
+            // An issuer's extra field must not pose as one of the claims written above from checked values, nor as the
+            // name of an API key (only the API-key validator, which looked the key up, may say which key it was).
+            if (!IsReserved(claim.Type) && (claim.Type != McpBearerDefaults.ApiKeyNameClaimType || identity.Source == TokenSources.ApiKey))
             {
                 claims.Add(new Claim(claim.Type, claim.Value));
             }

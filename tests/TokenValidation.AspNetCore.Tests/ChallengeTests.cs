@@ -254,6 +254,21 @@ public sealed class ChallengeTests : IClassFixture<AuthKitFixture>
     }
 
     [Fact]
+    public async Task An_issuer_field_named_like_the_api_key_claim_never_reaches_the_principal()
+    {
+        await using var app = await McpTestApp.StartAsync(Options());
+        string token = AuthKitFixture.NewToken();
+        _authKit.AddUser(token, "user_01", extra: new { api_key_name = "ci-bot", scope = "mcp:tools" });
+
+        using var response = await app.GetAsync("/mcp", token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var claims = Claims(await response.Content.ReadAsStringAsync());
+        Assert.False(claims.ContainsKey("api_key_name"));
+        Assert.Equal(["authkit"], claims["token_source"]);
+    }
+
+    [Fact]
     public async Task Api_key_is_200_with_its_name_and_source_as_claims()
     {
         await using var app = await McpTestApp.StartAsync(Options());
