@@ -22,6 +22,9 @@ internal sealed class MemoryTokenCache
 
     public int Count => _entries.Count;
 
+    /// <summary>The count the bound is enforced with; equal to <see cref="Count"/> whenever no call is in progress.</summary>
+    internal int TrackedCount => Volatile.Read(ref _count);
+
     public bool TryGet(in TokenHash key, long nowTicks, out CacheEntry entry)
     {
         if (_entries.TryGetValue(key, out entry!))
@@ -40,10 +43,13 @@ internal sealed class MemoryTokenCache
 
     public void Set(in TokenHash key, CacheEntry entry, long nowTicks)
     {
-        if (!_entries.TryAdd(key, entry))
+        // Replace only what is there: a removal racing this call must not let an add slip past the count.
+        while (!_entries.TryAdd(key, entry))
         {
-            _entries[key] = entry;
-            return;
+            if (_entries.TryGetValue(key, out var existing) && _entries.TryUpdate(key, entry, existing))
+            {
+                return;
+            }
         }
 
         // Counting after the add keeps any drift on the high side, so the bound holds once Set returns.
