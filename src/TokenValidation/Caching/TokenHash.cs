@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -10,7 +11,7 @@ namespace TokenValidation.Caching;
 internal readonly struct TokenHash : IEquatable<TokenHash>
 {
     public const int Size = 32;
-    private const int StackLimit = 1024;
+    private const int StackLimit = Parsing.BearerTokenReader.DefaultMaxTokenLength;
 
     private readonly ulong _a, _b, _c, _d;
 
@@ -24,17 +25,24 @@ internal readonly struct TokenHash : IEquatable<TokenHash>
 
     public static TokenHash Compute(string token)
     {
-        int max = Encoding.UTF8.GetMaxByteCount(token.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = max <= StackLimit ? stackalloc byte[max] : (rented = new byte[max]);
-        int written = Encoding.UTF8.GetBytes(token, buffer);
+        // Tokens that reach the cache are b64token characters, i.e. ASCII: one byte each, on the stack up to the default
+        // maximum token length (a hosted AuthKit JWT is ~1 KB), so a hit allocates nothing.
         Span<byte> hash = stackalloc byte[Size];
-        SHA256.HashData(buffer[..written], hash);
-        if (rented is not null)
+        if (token.Length <= StackLimit)
         {
-            CryptographicOperations.ZeroMemory(rented);
+            Span<byte> ascii = stackalloc byte[token.Length];
+            if (Ascii.FromUtf16(token, ascii, out int narrowed) == OperationStatus.Done)
+            {
+                SHA256.HashData(ascii[..narrowed], hash);
+                return new TokenHash(hash);
+            }
         }
 
+        // Anything else (a longer limit, or InvalidateAsync with arbitrary text): its UTF-8 bytes, wiped afterwards.
+        byte[] buffer = new byte[Encoding.UTF8.GetByteCount(token)];
+        int written = Encoding.UTF8.GetBytes(token, buffer);
+        SHA256.HashData(buffer.AsSpan(0, written), hash);
+        CryptographicOperations.ZeroMemory(buffer);
         return new TokenHash(hash);
     }
 
