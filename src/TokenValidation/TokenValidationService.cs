@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenValidation.Caching;
-using Microsoft.Extensions.DependencyInjection;
 using TokenValidation.Diagnostics;
 using TokenValidation.Jwt;
 using TokenValidation.Parsing;
