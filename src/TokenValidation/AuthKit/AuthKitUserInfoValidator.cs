@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using TokenValidation.Caching;
 using TokenValidation.Diagnostics;
 using TokenValidation.Resilience;
@@ -56,30 +54,16 @@ internal sealed class AuthKitUserInfoValidator(
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             return await ReadAsync(response, token, linked.Token).ConfigureAwait(false);
         }
-        catch (BrokenCircuitException ex)
+        catch (Exception ex) when (UpstreamFailure.TryClassify(ex, cancellationToken, out var failure))
         {
-            // The hint is what remains of the break. None (or nothing left, while a half-open probe is out) leaves the
-            // caller's default Retry-After, rather than inviting every client back at once.
-            var retryAfter = ex.RetryAfter > TimeSpan.Zero ? ex.RetryAfter : null;
+            if (!failure.CircuitOpen)
+            {
+                return Unavailable(token, failure.Reason);
+            }
+
             diagnostics.CircuitRejection(TokenSources.AuthKit);
-            Log.UserInfoCircuitOpen(logger, Hash(token), retryAfter);
-            return TokenCheckResult.Unavailable("The authorization server is unavailable.", retryAfter);
-        }
-        catch (TimeoutRejectedException)
-        {
-            return Unavailable(token, "timed out");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return Unavailable(token, "timed out");
-        }
-        catch (HttpRequestException ex)
-        {
-            return Unavailable(token, ex.HttpRequestError.ToString());
-        }
-        catch (IOException ex)
-        {
-            return Unavailable(token, ex.GetType().Name);
+            Log.UserInfoCircuitOpen(logger, Hash(token), failure.RetryAfter);
+            return TokenCheckResult.Unavailable("The authorization server is unavailable.", failure.RetryAfter);
         }
     }
 

@@ -3,8 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using TokenValidation.Audience;
 using TokenValidation.Caching;
 using TokenValidation.Diagnostics;
@@ -96,28 +94,16 @@ internal sealed class IntrospectionValidator : ITokenValidator
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             return await ReadAsync(response, endpoint, token, linked.Token).ConfigureAwait(false);
         }
-        catch (BrokenCircuitException ex)
+        catch (Exception ex) when (UpstreamFailure.TryClassify(ex, cancellationToken, out var failure))
         {
-            var retryAfter = ex.RetryAfter > TimeSpan.Zero ? ex.RetryAfter : null;
+            if (!failure.CircuitOpen)
+            {
+                return Unavailable(token, failure.Reason);
+            }
+
             _diagnostics.CircuitRejection(TokenSources.Introspection);
-            IntrospectionLog.CircuitOpen(_logger, Hash(token), retryAfter);
-            return TokenCheckResult.Unavailable("The authorization server is unavailable.", retryAfter);
-        }
-        catch (TimeoutRejectedException)
-        {
-            return Unavailable(token, "timed out");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return Unavailable(token, "timed out");
-        }
-        catch (HttpRequestException ex)
-        {
-            return Unavailable(token, ex.HttpRequestError.ToString());
-        }
-        catch (IOException ex)
-        {
-            return Unavailable(token, ex.GetType().Name);
+            IntrospectionLog.CircuitOpen(_logger, Hash(token), failure.RetryAfter);
+            return TokenCheckResult.Unavailable("The authorization server is unavailable.", failure.RetryAfter);
         }
     }
 

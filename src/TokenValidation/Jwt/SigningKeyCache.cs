@@ -111,10 +111,10 @@ internal sealed class SigningKeyCache(JwtIssuer issuer, IHttpClientFactory httpC
                 reason = body is null ? $"{jwksUri} answered {status}" : $"{jwksUri} holds no usable signing key";
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or TimeoutException
-            or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception ex) when (UpstreamFailure.TryClassify(ex, CancellationToken.None, out var failure))
         {
-            reason = ex is OperationCanceledException or Polly.Timeout.TimeoutRejectedException ? "timed out" : ex.GetType().Name;
+            // The fetch is everyone's: no caller's cancellation reaches it, so a cancellation here is our own timeout.
+            reason = failure.Reason;
         }
 
         if (Volatile.Read(ref _current) is { } kept)
