@@ -2,14 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace TokenValidation.Testing;
 
@@ -31,7 +24,7 @@ public sealed class AuthKitStandIn : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, byte[]> _users = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private WebApplication? _app;
+    private LoopbackServer? _server;
     private volatile Func<HttpContext, Task>? _behavior;
     private volatile Func<HttpContext, Task>? _metadataBehavior;
     private volatile string? _lastAuthorization;
@@ -106,27 +99,10 @@ public sealed class AuthKitStandIn : IAsyncDisposable
     public static async Task<AuthKitStandIn> StartAsync(CancellationToken cancellationToken = default)
     {
         var standIn = new AuthKitStandIn();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(AuthKitStandIn).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-
-        var app = builder.Build();
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            ?? throw new InvalidOperationException("Kestrel did not report its addresses.");
-        var bound = new Uri(addresses.First());
-
-        standIn._app = app;
-        standIn.Port = bound.Port;
-        standIn.Authority = $"http://127.0.0.1:{bound.Port}";
+        var server = await LoopbackServer.StartAsync(typeof(AuthKitStandIn).Assembly.GetName().Name!, standIn.HandleAsync, cancellationToken).ConfigureAwait(false);
+        standIn._server = server;
+        standIn.Port = server.Port;
+        standIn.Authority = server.Origin;
         standIn.BaseAddress = new Uri(standIn.Authority);
         return standIn;
     }
@@ -346,19 +322,9 @@ public sealed class AuthKitStandIn : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_app is not null)
+        if (_server is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _app.StopAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Held connections are aborted by the dispose below.
-            }
-
-            await _app.DisposeAsync().ConfigureAwait(false);
+            await _server.DisposeAsync().ConfigureAwait(false);
         }
 
         _stopping.Dispose();

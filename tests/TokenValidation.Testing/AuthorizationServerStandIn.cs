@@ -3,14 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -34,7 +27,8 @@ public sealed class AuthorizationServerStandIn : IAsyncDisposable
     private readonly Lock _keysGate = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
-    private WebApplication? _app;
+    private LoopbackServer? _server;
+    private int _disposed;
     private int _generation;
     private int _metadataCalls, _openIdCalls, _jwksCalls, _introspectionCalls;
 
@@ -90,22 +84,9 @@ public sealed class AuthorizationServerStandIn : IAsyncDisposable
         var standIn = new AuthorizationServerStandIn();
         standIn.RotateKeys(retireOld: false);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(AuthorizationServerStandIn).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var app = builder.Build();
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        standIn._app = app;
-        standIn.Origin = $"http://127.0.0.1:{bound.Port}";
+        var server = await LoopbackServer.StartAsync(typeof(AuthorizationServerStandIn).Assembly.GetName().Name!, standIn.HandleAsync, cancellationToken).ConfigureAwait(false);
+        standIn._server = server;
+        standIn.Origin = server.Origin;
         standIn.Issuer = standIn.Origin + issuerPath;
         return standIn;
     }
@@ -386,19 +367,15 @@ public sealed class AuthorizationServerStandIn : IAsyncDisposable
     /// <summary>Stops Kestrel and releases it.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_app is not null)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _app.StopAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            return;
+        }
 
-            await _app.DisposeAsync().ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
         }
 
         _stopping.Dispose();
