@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using TokenValidation.AuthKit;
+using TokenValidation.Parsing;
 using TokenValidation.Caching;
 using TokenValidation.Jwt;
 using TokenValidation.Testing;
@@ -137,7 +137,7 @@ public class JwtMissBenchmarks
 
     /// <summary>Another: the claims into a <see cref="TokenIdentity"/> from the decoded payload (the parser userinfo answers use too).</summary>
     [Benchmark]
-    public TokenIdentity? ClaimsFromPayload() => UserInfoParser.Parse(_samplePayload, [], TokenSources.Jwt);
+    public TokenIdentity? ClaimsFromPayload() => IdentityJsonParser.Parse(_samplePayload, [], TokenSources.Jwt);
 
     /// <summary><see cref="JwtMiss"/> again, measured last but one: with <see cref="BareJsonWebTokenHandlerRepeat"/> it brackets the run against drift.</summary>
     [Benchmark]

@@ -55,6 +55,18 @@ internal static class PairedRunner
             l2.Cleanup();
         }
 
+        var jwt = new JwtMissBenchmarks();
+        jwt.Setup();
+        try
+        {
+            rows.Add(Compare("JWT first validation / bare JsonWebTokenHandler", "≤ 1.1×", r => r <= 1.1, () => Sink(jwt.JwtMiss()), () => Sink(jwt.BareJsonWebTokenHandler()), rounds, batch));
+            rows.Add(Compare("JWT validator alone / bare JsonWebTokenHandler", "(none)", null, () => Sink(jwt.ValidatorOnly()), () => Sink(jwt.BareJsonWebTokenHandler()), rounds, batch));
+        }
+        finally
+        {
+            jwt.Cleanup();
+        }
+
         var text = new StringBuilder();
         text.AppendLine($"| paired, interleaved (ABBA, {rounds} rounds of ~{batch.TotalMilliseconds:0} ms batches) | A ns/op | B ns/op | A/B median (min–max) | target | |");
         text.AppendLine("|---|---:|---:|---|---|---|");

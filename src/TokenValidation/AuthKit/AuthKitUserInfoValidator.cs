@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenValidation.Caching;
 using TokenValidation.Diagnostics;
+using TokenValidation.Parsing;
 using TokenValidation.Resilience;
 using TokenValidation.Upstream;
 
@@ -91,7 +92,7 @@ internal sealed class AuthKitUserInfoValidator(
             return Unavailable(token, "answer over the size limit");
         }
 
-        var identity = UserInfoParser.Parse(body, _options.DefaultScopes);
+        var identity = IdentityJsonParser.Parse(body, _options.DefaultScopes, TokenSources.AuthKit);
         return identity is null
             ? Unavailable(token, "answer is not a JSON object with a string sub")
             : TokenCheckResult.Valid(identity);

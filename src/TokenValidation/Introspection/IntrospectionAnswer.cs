@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using TokenValidation.Audience;
-using TokenValidation.AuthKit;
+using TokenValidation.Parsing;
 
 namespace TokenValidation.Introspection;
 
@@ -104,7 +104,7 @@ internal sealed class IntrospectionAnswer(IntrospectionOptions options, Audience
             body = WithSubject(root, clientId.GetString()!);
         }
 
-        var parsed = UserInfoParser.Parse(body, options.DefaultScopes, TokenSources.Introspection);
+        var parsed = IdentityJsonParser.Parse(body, options.DefaultScopes, TokenSources.Introspection);
         if (parsed is null)
         {
             return Broken("answer could not be read as an identity");

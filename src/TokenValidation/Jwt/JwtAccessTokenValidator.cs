@@ -1,10 +1,9 @@
-using System.Buffers.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenValidation.Audience;
-using TokenValidation.AuthKit;
 using TokenValidation.Caching;
+using TokenValidation.Parsing;
 
 namespace TokenValidation.Jwt;
 
@@ -24,6 +23,12 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly LifetimeValidator _lifetimeValidator;
+    private readonly TypeValidator _typeValidator;
+    private readonly AudienceValidator _audienceValidator;
+
+    // The parameters built for the current key set, reused until the keys change (they are read-only once built).
+    private ParametersForKeys? _parameters;
 
     public JwtAccessTokenValidator(JwtIssuer issuer, IHttpClientFactory httpClientFactory, TimeProvider time, ILogger logger)
     {
@@ -31,12 +36,15 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
         _keys = new SigningKeyCache(issuer, httpClientFactory, time, logger);
         _time = time;
         _logger = logger;
+        _lifetimeValidator = ValidateLifetime;
+        _typeValidator = ValidateType;
+        _audienceValidator = (audiences, _, _) => _issuer.Audience.Accepts(audiences);
     }
 
     /// <summary>The issuer this validator trusts.</summary>
     public string Issuer => _issuer.Issuer;
 
-    public async ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
+    public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         JsonWebToken jwt;
         try
@@ -45,13 +53,19 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
         }
         catch (ArgumentException)
         {
-            return Reject(token, "not a JWS", "The token is malformed.");
+            return new(Reject(token, "not a JWS", "The token is malformed."));
         }
 
+        return ValidateAsync(jwt, cancellationToken);
+    }
+
+    /// <summary>As <see cref="ValidateAsync(string, CancellationToken)"/>, for a token already parsed (by the issuer router).</summary>
+    public async ValueTask<TokenCheckResult> ValidateAsync(JsonWebToken jwt, CancellationToken cancellationToken)
+    {
         // Checked before any key is fetched: "none", HMAC (keyed by a published key) and anything not allowed stop here.
-        if (!_issuer.Algorithms.Contains(jwt.Alg, StringComparer.Ordinal))
+        if (!IsAllowed(jwt.Alg))
         {
-            return Reject(token, "algorithm not allowed", "The token is signed with an algorithm this server does not accept.");
+            return Reject(jwt.EncodedToken, "algorithm not allowed", "The token is signed with an algorithm this server does not accept.");
         }
 
         var keys = await _keys.GetAsync(string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid, cancellationToken).ConfigureAwait(false);
@@ -62,19 +76,45 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
 
         if (!string.IsNullOrEmpty(jwt.Kid) && !keys.Contains(jwt.Kid))
         {
-            return Reject(token, "unknown kid", "The token is signed with an unknown key.");
+            return Reject(jwt.EncodedToken, "unknown kid", "The token is signed with an unknown key.");
         }
 
-        var result = await _handler.ValidateTokenAsync(jwt, Parameters(keys.Keys)).ConfigureAwait(false);
+        var result = await _handler.ValidateTokenAsync(jwt, Parameters(keys)).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return Reject(token, result.Exception?.GetType().Name ?? "invalid", Describe(result.Exception));
+            return Reject(jwt.EncodedToken, result.Exception?.GetType().Name ?? "invalid", Describe(result.Exception));
         }
 
-        var identity = UserInfoParser.Parse(PayloadBytes(jwt), _issuer.DefaultScopes, _issuer.Source);
+        // The claims as the issuer wrote them, read by the same parser as userinfo and introspection answers.
+        var identity = IdentityJsonParser.ParseBase64Url(jwt.EncodedPayload, _issuer.DefaultScopes, _issuer.Source);
         return identity is null
-            ? Reject(token, "no sub", "The token has no subject.")
+            ? Reject(jwt.EncodedToken, "no sub", "The token has no subject.")
             : TokenCheckResult.Valid(identity);
+    }
+
+    private bool IsAllowed(string algorithm)
+    {
+        foreach (var allowed in _issuer.Algorithms)
+        {
+            if (string.Equals(allowed, algorithm, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private TokenValidationParameters Parameters(SigningKeyCache.KeySet keys)
+    {
+        var current = Volatile.Read(ref _parameters);
+        if (current is null || !ReferenceEquals(current.Keys, keys))
+        {
+            current = new ParametersForKeys(keys, Parameters(keys.Keys));
+            Volatile.Write(ref _parameters, current);
+        }
+
+        return current.Parameters;
     }
 
     private TokenValidationParameters Parameters(IReadOnlyList<SecurityKey> keys) => new()
@@ -88,11 +128,11 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
         RequireSignedTokens = true,
         ValidAlgorithms = _issuer.Algorithms,
         ValidateAudience = _issuer.Audience.Required,
-        AudienceValidator = (audiences, _, _) => _issuer.Audience.Accepts(audiences),
+        AudienceValidator = _audienceValidator,
         ValidateLifetime = true,
         RequireExpirationTime = true,
-        LifetimeValidator = ValidateLifetime,
-        TypeValidator = ValidateType,
+        LifetimeValidator = _lifetimeValidator,
+        TypeValidator = _typeValidator,
         ValidateIssuerSigningKey = false,
     };
 
@@ -155,13 +195,5 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
         return TokenCheckResult.Invalid(description);
     }
 
-    // The claims as the issuer wrote them, read by the same parser as a userinfo answer: sub, email, name, scope/scp,
-    // exp, and every other member as a claim.
-    private static byte[] PayloadBytes(JsonWebToken jwt)
-    {
-        string encoded = jwt.EncodedPayload;
-        var bytes = new byte[Base64Url.GetMaxDecodedLength(encoded.Length)];
-        Base64Url.DecodeFromChars(encoded, bytes, out _, out int written);
-        return bytes[..written];
-    }
+    private sealed record ParametersForKeys(SigningKeyCache.KeySet Keys, TokenValidationParameters Parameters);
 }

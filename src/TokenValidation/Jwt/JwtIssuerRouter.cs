@@ -1,7 +1,6 @@
-using System.Buffers.Text;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace TokenValidation.Jwt;
 
@@ -37,8 +36,9 @@ internal sealed class JwtIssuerRouter : ITokenValidator
     /// </summary>
     public ValueTask<TokenCheckResult> ValidateAsync(string token, ITokenValidator? fallback, CancellationToken cancellationToken)
     {
-        string? issuer = ReadIssuer(token);
-        if (issuer is null)
+        // Parsed once here and handed on: the issuer's validator checks this same JsonWebToken.
+        var jwt = Parse(token);
+        if (jwt is null || ReadIssuer(jwt) is not { } issuer)
         {
             return fallback?.ValidateAsync(token, cancellationToken) ?? new(TokenCheckResult.Rejected("The token is malformed."));
         }
@@ -47,7 +47,7 @@ internal sealed class JwtIssuerRouter : ITokenValidator
         {
             if (string.Equals(validator.Issuer, issuer, StringComparison.Ordinal))
             {
-                return validator.ValidateAsync(token, cancellationToken);
+                return validator.ValidateAsync(jwt, cancellationToken);
             }
         }
 
@@ -71,49 +71,21 @@ internal sealed class JwtIssuerRouter : ITokenValidator
         return second > first + 1 && token.IndexOf('.', second + 1) < 0;
     }
 
-    // The payload's iss, unverified: it only chooses the keys, which then verify it.
-    internal static string? ReadIssuer(string token)
+    private static JsonWebToken? Parse(string token)
     {
-        int first = token.IndexOf('.');
-        int second = first < 0 ? -1 : token.IndexOf('.', first + 1);
-        if (second < 0)
-        {
-            return null;
-        }
-
-        var encoded = token.AsSpan(first + 1, second - first - 1);
-        var payload = new byte[Base64Url.GetMaxDecodedLength(encoded.Length)];
-        if (Base64Url.DecodeFromChars(encoded, payload, out _, out int written) != System.Buffers.OperationStatus.Done)
-        {
-            return null;
-        }
-
         try
         {
-            var reader = new Utf8JsonReader(payload.AsSpan(0, written));
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                bool isIssuer = reader.ValueTextEquals("iss"u8);
-                reader.Read();
-                if (isIssuer)
-                {
-                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                }
-
-                reader.Skip();
-            }
+            return new JsonWebToken(token);
         }
-        catch (JsonException)
+        catch (ArgumentException)
         {
+            return null;
         }
-
-        return null;
     }
+
+    // The payload's iss, unverified: it only chooses the keys, which then verify it. Not a string: no issuer.
+    private static string? ReadIssuer(JsonWebToken jwt) =>
+        jwt.TryGetPayloadValue<object>("iss", out var issuer) && issuer is string { Length: > 0 } value ? value : null;
 
     /// <summary>The router with the application's fallback validator behind it, as the service dispatches JWS-shaped tokens.</summary>
     internal ITokenValidator WithFallback(ITokenValidator? fallback) => fallback is null ? this : new WithFallbackValidator(this, fallback);
