@@ -86,13 +86,13 @@ internal sealed class AuthKitUserInfoValidator(
             return Unavailable(token, "answer over the size limit");
         }
 
-        var body = await BoundedContent.ReadAsync(response.Content, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        using var body = await BoundedContent.ReadPooledAsync(response.Content, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return Unavailable(token, "answer over the size limit");
         }
 
-        var identity = IdentityJsonParser.Parse(body, _options.DefaultScopes, TokenSources.AuthKit);
+        var identity = IdentityJsonParser.Parse(body.Span, _options.DefaultScopes, TokenSources.AuthKit);
         return identity is null
             ? Unavailable(token, "answer is not a JSON object with a string sub")
             : TokenCheckResult.Valid(identity);

@@ -17,7 +17,7 @@ internal sealed class IntrospectionAnswer(IntrospectionOptions options, Audience
     public const string NotActive = "The access token is invalid, expired or revoked.";
 
     /// <summary>The outcome, and a short fixed-vocabulary reason for the log when it is not Valid.</summary>
-    public (TokenCheckResult Result, string Reason) Read(byte[] body)
+    public (TokenCheckResult Result, string Reason) Read(ReadOnlyMemory<byte> body)
     {
         JsonDocument document;
         try
@@ -86,7 +86,7 @@ internal sealed class IntrospectionAnswer(IntrospectionOptions options, Audience
         }
     }
 
-    private (TokenCheckResult Result, string Reason) Identity(JsonElement root, byte[] body, DateTimeOffset? expiresAt)
+    private (TokenCheckResult Result, string Reason) Identity(JsonElement root, ReadOnlyMemory<byte> body, DateTimeOffset? expiresAt)
     {
         bool hasSubject = root.TryGetProperty("sub", out var sub);
         if (hasSubject && sub.ValueKind != JsonValueKind.String)
@@ -104,7 +104,7 @@ internal sealed class IntrospectionAnswer(IntrospectionOptions options, Audience
             body = WithSubject(root, clientId.GetString()!);
         }
 
-        var parsed = IdentityJsonParser.Parse(body, options.DefaultScopes, TokenSources.Introspection);
+        var parsed = IdentityJsonParser.Parse(body.Span, options.DefaultScopes, TokenSources.Introspection);
         if (parsed is null)
         {
             return Broken("answer could not be read as an identity");

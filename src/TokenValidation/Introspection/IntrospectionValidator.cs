@@ -141,13 +141,13 @@ internal sealed class IntrospectionValidator : ITokenValidator
                 return Unavailable(token, $"HTTP {(int)response.StatusCode}", TransientFailure.RetryAfter(response, _time));
         }
 
-        var body = await BoundedContent.ReadAsync(response.Content, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        using var body = await BoundedContent.ReadPooledAsync(response.Content, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return Unavailable(token, "answer over the size limit");
         }
 
-        var (result, reason) = _answers.Read(body);
+        var (result, reason) = _answers.Read(body.Memory);
         if (result.Outcome == TokenValidationOutcome.Unavailable)
         {
             return Unavailable(token, reason);
