@@ -50,13 +50,33 @@ public sealed class ChallengeTests : IClassFixture<AuthKitFixture>
     [InlineData("GET")]
     [InlineData("DELETE")]
     [InlineData("POST")]
-    public async Task Every_method_of_the_mcp_endpoint_gets_the_401(string method)
+    public async Task The_scheme_challenges_every_method_alike(string method)
     {
+        // This app maps all three methods itself; that the sample's real MapMcp answers GET and DELETE with this 401
+        // (not 405) is McpServer.Tests' HttpContractTests.NoToken_AnyMethod_Gets401BeforeMethodDispatch.
         await using var app = await McpTestApp.StartAsync(Options());
 
         using var response = await app.Client.SendAsync(McpTestApp.Request(new HttpMethod(method), "/mcp"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal($"Bearer resource_metadata=\"{McpTestApp.RootMetadataUrl}\", scope=\"mcp:tools\"", response.Header("WWW-Authenticate"));
+    }
+
+    [Theory]
+    [InlineData("access_token")]
+    [InlineData("token")]
+    public async Task A_token_in_the_query_string_is_never_read(string parameter)
+    {
+        // CONTRACT §2: the Authorization header only; a URL ends up in logs, proxies and browser history.
+        var token = AuthKitFixture.NewToken();
+        _authKit.AddUser(token, "user_query");
+        await using var app = await McpTestApp.StartAsync(Options());
+
+        using var response = await app.Client.SendAsync(McpTestApp.Request(HttpMethod.Get, $"/mcp?{parameter}={token}"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal($"Bearer resource_metadata=\"{McpTestApp.RootMetadataUrl}\", scope=\"mcp:tools\"", response.Header("WWW-Authenticate"));
+        Assert.Equal(0, _authKit.UserInfoCalls);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenValidation.ApiKeys;
 
@@ -90,12 +91,17 @@ public sealed class ApiKeyTests
     }
 
     [Fact]
-    public void Configuration_holds_hashes_only()
+    public async Task A_key_validates_against_configuration_that_holds_only_its_hash()
     {
-        var values = Settings().Values.OfType<string>().ToList();
+        var settings = Settings();
+        await using var host = await CoreHost.StartAsync(settings);
 
-        Assert.DoesNotContain(values, v => v.Contains(Key.Key, StringComparison.Ordinal) || v.Contains(ExpiredKey.Key, StringComparison.Ordinal));
-        Assert.DoesNotContain(values, v => v.StartsWith("wcd_", StringComparison.Ordinal));
+        var result = await host.Validation.ValidateAsync(Key.Key);
+        var bound = host.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Keys;
+
+        Assert.Equal(TokenValidationOutcome.Valid, result.Outcome);
+        Assert.DoesNotContain(settings.Values, v => v!.Contains(Key.Key, StringComparison.Ordinal));
+        Assert.Equal(ApiKeyGenerator.ComputeHash(Key.Key), bound[0].Hash, ignoreCase: true);
     }
 
     [Fact]

@@ -143,7 +143,9 @@ public sealed class UserInfoStatusMappingTests
         var result = await host.Validation.ValidateAsync(Token);
 
         Assert.Equal(TokenValidationOutcome.Unavailable, result.Outcome);
-        Assert.Equal(0, host.AuthKit.UserInfoCalls);
+        Assert.Equal(TimeSpan.FromSeconds(5), result.RetryAfter);
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && r.Message.StartsWith("Userinfo call for token ", StringComparison.Ordinal) && r.Message.EndsWith(" failed: ConnectionError", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class ActivityTests
         var stopped = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name is TokenValidationDiagnostics.Name or HttpSource || s.Name == testSource.Name,
+            ShouldListenTo = s => s.Name is "TokenValidation" or HttpSource || s.Name == testSource.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = stopped.Enqueue,
         };
@@ -50,7 +50,7 @@ public sealed class ActivityTests
         }
 
         var trace = stopped.Where(a => a.TraceId.ToString() == traceId).ToList();
-        var fills = trace.Where(a => a.Source.Name == TokenValidationDiagnostics.Name).ToList();
+        var fills = trace.Where(a => a.Source.Name == "TokenValidation").ToList();
         Assert.All(fills, a => Assert.Equal("TokenValidation.Fill", a.OperationName));
         Assert.Equal(3, fills.Count);
 

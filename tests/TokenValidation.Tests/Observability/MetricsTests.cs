@@ -172,7 +172,7 @@ public sealed class MetricsTests
             await Task.Delay(TimeSpan.FromMilliseconds(50), host.AuthKit.Stopping);
             await host.AuthKit.DefaultUserInfoAsync(context);
         };
-        using var duration = new MetricCollector<double>(host.MeterFactory, TokenValidationDiagnostics.Name, "tokenvalidation.upstream.duration");
+        using var duration = new MetricCollector<double>(host.MeterFactory, "TokenValidation", "tokenvalidation.upstream.duration");
 
         Assert.True((await host.Validation.ValidateAsync(token)).IsValid);
 
@@ -228,8 +228,8 @@ public sealed class MetricsTests
     /// </summary>
     private sealed class Collectors(IMeterFactory scope) : IDisposable
     {
-        private readonly MetricCollector<long>[] _counters = [.. Counters.Select(n => new MetricCollector<long>(scope, TokenValidationDiagnostics.Name, n))];
-        private readonly MetricCollector<double> _duration = new(scope, TokenValidationDiagnostics.Name, "tokenvalidation.upstream.duration");
+        private readonly MetricCollector<long>[] _counters = [.. Counters.Select(n => new MetricCollector<long>(scope, "TokenValidation", n))];
+        private readonly MetricCollector<double> _duration = new(scope, "TokenValidation", "tokenvalidation.upstream.duration");
 
         /// <summary>Every series so far, as <c>name{k=v,…}</c>: counters summed, the histogram counted.</summary>
         public SortedDictionary<string, long> Snapshot()

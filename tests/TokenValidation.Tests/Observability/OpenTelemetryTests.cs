@@ -37,11 +37,11 @@ public sealed class OpenTelemetryTests
         var metrics = new List<MetricSnapshot>();
         var spans = new List<Activity>();
         using var meterProvider = Sdk.CreateMeterProviderBuilder()
-            .AddMeter(TokenValidationDiagnostics.Name)
+            .AddMeter("TokenValidation")
             .AddInMemoryExporter(metrics)
             .Build();
         using var tracerProvider = Sdk.CreateTracerProviderBuilder()
-            .AddSource(TokenValidationDiagnostics.Name, "System.Net.Http", testSource.Name)
+            .AddSource("TokenValidation", "System.Net.Http", testSource.Name)
             .AddInMemoryExporter(spans)
             .Build();
 
@@ -69,7 +69,7 @@ public sealed class OpenTelemetryTests
         Assert.Contains(duration.MetricPoints, p => p.GetHistogramSum() >= 0.045 && Tags(p).Contains(new("tokenvalidation.source", "authkit")));
 
         var trace = spans.Where(a => a.TraceId.ToString() == traceId).ToList();
-        var fill = Assert.Single(trace, a => a.Source.Name == TokenValidationDiagnostics.Name);
+        var fill = Assert.Single(trace, a => a.Source.Name == "TokenValidation");
         var call = Assert.Single(trace, a => a.Source.Name == "System.Net.Http");
         Assert.Equal(fill.SpanId, call.ParentSpanId);
         Assert.Equal("GET", call.GetTagItem("http.request.method"));
