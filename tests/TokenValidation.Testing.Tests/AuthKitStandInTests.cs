@@ -149,12 +149,26 @@ public sealed class AuthKitStandInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Slow_requests_overlap_and_the_high_water_mark_is_recorded()
+    public async Task Overlapping_requests_are_counted_and_the_high_water_mark_is_recorded()
     {
+        // Held until all four are inside the stand-in, so they overlap however slowly a loaded machine starts them.
         _authKit.AddUser("mat_slow", "usr_slow");
-        _authKit.Slow(TimeSpan.FromMilliseconds(400));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _authKit.Behavior = async context =>
+        {
+            await release.Task.WaitAsync(context.RequestAborted);
+            await _authKit.DefaultUserInfoAsync(context);
+        };
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => UserInfoAsync("mat_slow")));
+        var pending = Enumerable.Range(0, 4).Select(_ => UserInfoAsync("mat_slow")).ToList();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (_authKit.CurrentInFlight < 4 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(10);
+        }
+
+        release.SetResult();
+        var responses = await Task.WhenAll(pending);
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(4, _authKit.UserInfoCalls);
@@ -164,6 +178,20 @@ public sealed class AuthKitStandInTests : IAsyncLifetime
         {
             response.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task Slow_waits_then_answers_as_by_default()
+    {
+        _authKit.AddUser("mat_slow", "usr_slow");
+        _authKit.Slow(TimeSpan.FromMilliseconds(200));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await UserInfoAsync("mat_slow");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(waited.Elapsed >= TimeSpan.FromMilliseconds(190), $"answered after {waited.Elapsed}");
+        Assert.Contains("usr_slow", await response.Content.ReadAsStringAsync());
     }
 
     [Theory]
