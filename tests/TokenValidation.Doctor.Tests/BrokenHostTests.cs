@@ -73,6 +73,19 @@ public sealed class BrokenHostTests
     }
 
     [Fact]
+    public async Task A_server_refusing_foreign_origins_is_a_warning_and_desktop_clients_still_get_through()
+    {
+        await using var host = await BrokenMcpHost.StartAsync(new HostFaults { RefuseForeignOrigin = true });
+
+        var run = await DoctorRun.JsonAsync(host.McpUrl, "--token", BrokenMcpHost.Token);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(["challenge-cors"], run.Ids("warn"));
+        Assert.Contains("got 403, the same POST without an Origin got 401", run.Saw("challenge-cors"));
+        Assert.Equal("pass", run.Status("token-tools-list"));
+    }
+
+    [Fact]
     public async Task A_resource_differing_by_a_trailing_slash_fails_the_resource_check()
     {
         var run = await RunAgainstAsync(new HostFaults { ResourceSuffix = "/" }, "prm-resource");

@@ -88,6 +88,12 @@ public sealed class BrokenMcpHost : IAsyncDisposable
 
     private async Task McpAsync(HttpContext context)
     {
+        if (_faults.RefuseForeignOrigin && context.Request.Headers.Origin.Count > 0)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
         string authorization = context.Request.Headers.Authorization.ToString();
         if (authorization.Length == 0)
         {

@@ -42,6 +42,9 @@ public sealed record HostFaults
     /// <summary>Every bearer token is accepted, the wrong one too.</summary>
     public bool AcceptAnyToken { get; init; }
 
+    /// <summary>The MCP endpoint answers 403 to any request carrying an Origin (DNS-rebinding protection).</summary>
+    public bool RefuseForeignOrigin { get; init; }
+
     /// <summary>Every answer waits this long first.</summary>
     public TimeSpan? Delay { get; init; }
 }

@@ -10,7 +10,19 @@ internal sealed class ChallengeChecks : ICheckGroup
 {
     public async Task RunAsync(DoctorContext context, CancellationToken cancellationToken)
     {
-        var response = await context.Wire.SendAsync(HttpMethod.Post, context.Endpoint.AbsoluteUri, null, McpMessages.Initialize, cancellationToken, McpMessages.PostHeaders()).ConfigureAwait(false);
+        var response = await PostAsync(context, asBrowser: true, cancellationToken).ConfigureAwait(false);
+        bool originRefused = false;
+        if (response.Status == 403)
+        {
+            // Refused for its Origin (DNS-rebinding protection)? A desktop client sends none.
+            var withoutOrigin = await PostAsync(context, asBrowser: false, cancellationToken).ConfigureAwait(false);
+            if (withoutOrigin.Status == 401)
+            {
+                response = withoutOrigin;
+                originRefused = true;
+            }
+        }
+
         const string Title = "POST without a token is answered 401";
         if (response.Status != 401)
         {
@@ -41,8 +53,11 @@ internal sealed class ChallengeChecks : ICheckGroup
         CheckResourceMetadata(context, challenge);
         CheckScope(context, challenge);
         CheckNoError(context, challenge);
-        CheckCors(context, response);
+        CheckCors(context, response, originRefused);
     }
+
+    private static Task<WireResponse> PostAsync(DoctorContext context, bool asBrowser, CancellationToken cancellationToken) =>
+        context.Wire.SendAsync(HttpMethod.Post, context.Endpoint.AbsoluteUri, null, McpMessages.Initialize, cancellationToken, McpMessages.PostHeaders(), asBrowser);
 
     private static void CheckResourceMetadata(DoctorContext context, BearerChallenge? challenge)
     {
@@ -109,10 +124,17 @@ internal sealed class ChallengeChecks : ICheckGroup
         }
     }
 
-    private static void CheckCors(DoctorContext context, WireResponse response)
+    private static void CheckCors(DoctorContext context, WireResponse response, bool originRefused)
     {
         const string Id = "challenge-cors";
         const string Title = "Challenge readable by browsers";
+        if (originRefused)
+        {
+            context.Warn(Id, Title, $"a POST with Origin: {WireClient.BrowserOrigin} got 403, the same POST without an Origin got 401",
+                "The server refuses requests from other web origins (DNS-rebinding protection). Desktop and server-side clients are unaffected; to let browser-based clients (MCP Inspector, web apps) connect, allow their origins and add Access-Control-Allow-Origin and Access-Control-Expose-Headers: WWW-Authenticate to the 401.");
+            return;
+        }
+
         string? allowOrigin = response.Header("Access-Control-Allow-Origin");
         string? expose = response.Header("Access-Control-Expose-Headers");
         bool exposed = expose is not null && expose.Split(',').Select(h => h.Trim()).Any(h => h == "*" || string.Equals(h, "WWW-Authenticate", StringComparison.OrdinalIgnoreCase));

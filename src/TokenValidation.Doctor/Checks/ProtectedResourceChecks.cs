@@ -100,7 +100,7 @@ internal sealed class ProtectedResourceChecks : ICheckGroup
 
     private static async Task<(WireResponse Response, JsonElement? Document)> FetchAsync(DoctorContext context, string url, CancellationToken cancellationToken)
     {
-        var response = await context.Wire.GetAsync(url, followRedirects: true, cancellationToken).ConfigureAwait(false);
+        var response = await context.Wire.GetAsync(url, followRedirects: true, cancellationToken, asBrowser: true).ConfigureAwait(false);
         return (response, response.Status == 200 ? JsonDocuments.ParseObject(response.Body) : null);
     }
 

@@ -20,10 +20,10 @@ internal sealed class WireClient(HttpClient http, TimeSpan timeout)
     /// <summary>The bound on each request.</summary>
     public TimeSpan Timeout { get; } = timeout;
 
-    /// <summary>GET <paramref name="url"/> as a browser-based client would (with an Origin), following redirects when asked.</summary>
-    public async Task<WireResponse> GetAsync(string url, bool followRedirects, CancellationToken cancellationToken)
+    /// <summary>GET <paramref name="url"/>, following redirects when asked, with an Origin when <paramref name="asBrowser"/>.</summary>
+    public async Task<WireResponse> GetAsync(string url, bool followRedirects, CancellationToken cancellationToken, bool asBrowser = false)
     {
-        var response = await SendAsync(HttpMethod.Get, url, null, null, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Get, url, null, null, cancellationToken, asBrowser: asBrowser).ConfigureAwait(false);
         for (int hop = 0; followRedirects && hop < MaxRedirects && IsRedirect(response.Status); hop++)
         {
             var location = response.Header("Location");
@@ -32,27 +32,35 @@ internal sealed class WireClient(HttpClient http, TimeSpan timeout)
                 break;
             }
 
-            response = await SendAsync(HttpMethod.Get, next.AbsoluteUri, null, null, cancellationToken).ConfigureAwait(false);
+            response = await SendAsync(HttpMethod.Get, next.AbsoluteUri, null, null, cancellationToken, asBrowser: asBrowser).ConfigureAwait(false);
         }
 
         return response;
     }
 
-    /// <summary>Sends one request (with an Origin header) and reads its answer; never throws for network failures.</summary>
+    /// <summary>
+    /// Sends one request and reads its answer; never throws for network failures. <paramref name="asBrowser"/> adds the
+    /// Origin a browser would send, only where CORS is checked: servers guarding against DNS rebinding refuse unknown origins.
+    /// </summary>
     public async Task<WireResponse> SendAsync(
         HttpMethod method,
         string url,
         string? bearerToken,
         string? jsonBody,
         CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? headers = null)
+        IReadOnlyDictionary<string, string>? headers = null,
+        bool asBrowser = false)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(Timeout);
         try
         {
             using var request = new HttpRequestMessage(method, url);
-            request.Headers.TryAddWithoutValidation("Origin", BrowserOrigin);
+            if (asBrowser)
+            {
+                request.Headers.TryAddWithoutValidation("Origin", BrowserOrigin);
+            }
+
             if (bearerToken is not null)
             {
                 request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + bearerToken);
