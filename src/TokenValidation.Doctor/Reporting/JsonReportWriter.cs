@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace TokenValidation.Doctor.Reporting;
 
@@ -22,6 +23,6 @@ internal static class JsonReportWriter
             report.ExitCode,
             new ReportSummary(report.Passed, report.Warnings, report.Failed, report.Skipped),
             [.. report.Checks.Select(c => new ReportCheck(c.Id, c.Status, c.Title, c.Saw, c.Fix, c.Target))]);
-        output.WriteLine(JsonSerializer.Serialize(document, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ReportDocument>)Options.GetTypeInfo(typeof(ReportDocument))));
+        output.WriteLine(JsonSerializer.Serialize(document, (JsonTypeInfo<ReportDocument>)Options.GetTypeInfo(typeof(ReportDocument))));
     }
 }
