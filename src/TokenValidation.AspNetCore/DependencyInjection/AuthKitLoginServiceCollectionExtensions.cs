@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using TokenValidation;
 using TokenValidation.AspNetCore.DependencyInjection;
 using TokenValidation.AspNetCore.LoginBridge;
+using TokenValidation.Diagnostics;
 using TokenValidation.Resilience;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,10 @@ public static class AuthKitLoginServiceCollectionExtensions
         services.TryAddScoped<IAuthKitUserFactory, ClaimsAuthKitUserFactory>();
         services.TryAddSingleton<IAuthKitLoginPages, HtmlAuthKitLoginPages>();
         services.TryAddSingleton<AuthKitCompletionClient>();
+
+        // The pipeline's metrics, for an application that uses the Login URI without AddTokenValidation.
+        services.AddMetrics();
+        services.TryAddSingleton(static sp => new TokenValidationDiagnostics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHttpClient(AuthKitLoginDefaults.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(static () => new System.Net.Http.SocketsHttpHandler
             {

@@ -5,7 +5,7 @@ internal static class CompletionRedirect
 {
     /// <summary>
     /// True when <paramref name="redirectUri"/> is an absolute https URL (http only when <paramref name="allowHttp"/>)
-    /// on the host and port of <paramref name="authority"/>, with no user-info part.
+    /// on the host of <paramref name="authority"/> and its port (or both on their scheme's default), with no user-info part.
     /// </summary>
     public static bool IsAllowed(string? redirectUri, Uri authority, bool allowHttp)
     {
@@ -18,6 +18,6 @@ internal static class CompletionRedirect
         return schemeAllowed
             && uri.UserInfo.Length == 0
             && string.Equals(uri.IdnHost, authority.IdnHost, StringComparison.OrdinalIgnoreCase)
-            && uri.Port == authority.Port;
+            && (uri.Port == authority.Port || (uri.IsDefaultPort && authority.IsDefaultPort));
     }
 }
