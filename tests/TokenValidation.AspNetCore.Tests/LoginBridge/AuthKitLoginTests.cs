@@ -229,6 +229,21 @@ public sealed class AuthKitLoginTests
     }
 
     [Fact]
+    public async Task RefusedConnection_IsTriedOnceMore_SinceNothingWasSent_ThenA503Page()
+    {
+        await using var app = await LoginBridgeApp.StartAsync();
+        using var browser = await app.SignedInBrowserAsync();
+        using var page = await browser.GetAsync("/login/mcp?external_auth_id=" + ExternalAuthId);
+        var (action, field, token) = LoginBridgeApp.ConfirmationForm(await page.Content.ReadAsStringAsync());
+        await app.Api.DisposeAsync();
+
+        using var response = await browser.PostAsync(action, new FormUrlEncodedContent([new(field, token)]));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 210);
+    }
+
+    [Fact]
     public async Task ApiKeyAndExternalAuthId_NeverReachTheLogs_AtTrace()
     {
         await using var app = await LoginBridgeApp.StartAsync();

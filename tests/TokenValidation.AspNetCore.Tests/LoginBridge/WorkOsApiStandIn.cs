@@ -17,6 +17,7 @@ internal sealed class WorkOsApiStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _calls;
+    private int _disposed;
 
     private WorkOsApiStandIn(WebApplication app, int port)
     {
@@ -53,8 +54,14 @@ internal sealed class WorkOsApiStandIn : IAsyncDisposable
         return standIn;
     }
 
+    /// <summary>Stops listening (once): connections are then refused.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
