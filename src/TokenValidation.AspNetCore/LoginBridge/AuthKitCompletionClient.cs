@@ -78,7 +78,7 @@ internal sealed class AuthKitCompletionClient(IHttpClientFactory httpClientFacto
         var answer = Parse(bytes);
         if (status is >= 400 and < 500)
         {
-            string? message = answer?.Message?.Trim();
+            string? message = (answer?.Message ?? answer?.ErrorDescription)?.Trim();
             return new CompletionOutcome(CompletionStatus.Refused, HttpStatus: status, Message: message is { Length: > MaxMessageLength } ? message[..MaxMessageLength] + "…" : message);
         }
 
