@@ -1,4 +1,5 @@
 using McpServerSample;
+using McpServerSample.Accounts;
 using McpServerSample.Development;
 using McpServerSample.Mcp;
 using McpServerSample.Telemetry;
@@ -16,8 +17,12 @@ if (args is ["new-api-key", ..])
 
 // `dotnet run -- --jwt`: the development stand-in mints JWT access tokens (as hosted AuthKit does) instead of mat_ ones.
 bool devJwt = args.Contains("--jwt");
-var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "--jwt")]);
+var builder = WebApplication.CreateBuilder([.. args.Where(a => a is not "--jwt" and not "--bridge")]);
 var tokenValidation = builder.Configuration.GetSection("TokenValidation");
+
+// `--bridge` (or Sample:Bridge=true): the app's own users (a password form over SQLite) reach MCP clients through
+// AuthKit's Login URI, /login/mcp (Standalone Connect). In Development the stand-in plays AuthKit's half.
+bool bridge = args.Contains("--bridge") || string.Equals(builder.Configuration["Sample:Bridge"], "true", StringComparison.OrdinalIgnoreCase);
 builder.AddSampleTelemetry();
 
 // An authorization server other than AuthKit, by configuration alone: its JWTs checked against its keys, its opaque
@@ -38,8 +43,8 @@ if (builder.Environment.IsDevelopment())
 
     if (!authKit && !externalJwt && !externalIntrospection)
     {
-        bool jwt = devJwt || string.Equals(builder.Configuration["DevAuthKit:TokenFormat"], "jwt", StringComparison.OrdinalIgnoreCase);
-        builder.AddDevAuthKit(origin, tokenValidation.GetSection("Scopes").Get<string[]>() ?? [], jwt ? tokenValidation["Resource"] : null);
+        bool jwt = devJwt || bridge || string.Equals(builder.Configuration["DevAuthKit:TokenFormat"], "jwt", StringComparison.OrdinalIgnoreCase);
+        builder.AddDevAuthKit(origin, tokenValidation.GetSection("Scopes").Get<string[]>() ?? [], jwt ? tokenValidation["Resource"] : null, bridge ? origin + SampleAccounts.LoginUriPath : null);
     }
 }
 
@@ -75,6 +80,11 @@ if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)
 
 builder.Services.AddAuthentication(McpBearerDefaults.AuthenticationScheme)
     .AddMcpBearer(tokenValidation);
+if (bridge)
+{
+    builder.AddSampleAccounts(tokenValidation);
+}
+
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(SampleTools.ToolsScope, policy => policy.RequireScopes(SampleTools.ToolsScope));
 
@@ -107,6 +117,10 @@ app.MapAuthorizationServerMetadata();
 // insufficient_scope before the tool runs, which MCP clients take as the cue to ask for the scope (step-up).
 app.MapMcp("/mcp").RequireAuthorization().RequireToolScopes();
 app.MapMcpStatelessMethods("/mcp").RequireAuthorization();
+if (bridge)
+{
+    app.MapSampleAccounts();
+}
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app.Services, Console.Out));
 await app.RunAsync();

@@ -31,6 +31,15 @@ internal static class StartupBanner
                   curl -i {resource} -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H 'Authorization: Bearer {devAuthKit.DevToken}' -d '{InitializeRequest}'
 
                 """);
+            if (devAuthKit.Connect is { } connect)
+            {
+                output.WriteLine($"""
+                    Login URI (AuthKit sends browsers here): {connect.LoginUri}
+                    Sign in as one of this app's users, as an MCP client would have you do, in a browser:
+                      {devAuthKit.Authority}{DevStandaloneConnect.TryPath}
+
+                    """);
+            }
         }
     }
 }

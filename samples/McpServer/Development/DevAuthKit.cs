@@ -10,8 +10,9 @@ namespace McpServerSample.Development;
 
 /// <summary>
 /// A stand-in for AuthKit inside the sample, for trying it without a WorkOS account: it mints opaque <c>mat_</c> tokens
-/// for one development user and answers <c>/oauth/userinfo</c> for them, as AuthKit does. Development only: it hands
-/// out tokens to anyone who asks.
+/// for one development user and answers <c>/oauth/userinfo</c> for them, as AuthKit does; with a Login URI it also plays
+/// AuthKit's half of Standalone Connect (<see cref="DevStandaloneConnect"/>), so the app's own users sign in. Development
+/// only: it hands out tokens to anyone who asks.
 /// </summary>
 public sealed class DevAuthKit
 {
@@ -22,13 +23,16 @@ public sealed class DevAuthKit
     private readonly IResult _metadata;
     private readonly RsaSecurityKey? _signingKey;
     private readonly string? _jwks;
+    private readonly DevStandaloneConnect? _connect;
 
     /// <summary>Creates the stand-in and mints <see cref="DevToken"/>.</summary>
     /// <param name="environment">Must be Development.</param>
     /// <param name="origin">The sample's origin, for example <c>http://127.0.0.1:5080</c>.</param>
     /// <param name="scopes">The scopes AuthKit would grant: those of <see cref="DevToken"/>, and the most a minted token gets.</param>
+    /// <param name="jwtAudience">The resource, to mint JWT access tokens for it; <see langword="null"/> for <c>mat_</c> tokens.</param>
+    /// <param name="loginUri">The app's Login URI, to play AuthKit's half of Standalone Connect (needs <paramref name="jwtAudience"/>).</param>
     /// <exception cref="InvalidOperationException">Not in Development.</exception>
-    public DevAuthKit(IHostEnvironment environment, string origin, IEnumerable<string> scopes, string? jwtAudience = null)
+    public DevAuthKit(IHostEnvironment environment, string origin, IEnumerable<string> scopes, string? jwtAudience = null, string? loginUri = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentException.ThrowIfNullOrEmpty(origin);
@@ -63,11 +67,45 @@ public sealed class DevAuthKit
             }.ToJsonString();
         }
 
+        if (loginUri is not null)
+        {
+            if (jwtAudience is null)
+            {
+                throw new InvalidOperationException("Standalone Connect issues AuthKit JWTs: pass the JWT audience too.");
+            }
+
+            _connect = new DevStandaloneConnect(this, loginUri);
+            _connect.RegisterTryClient();
+        }
+
         DevToken = Mint(Scopes);
-        _metadata = Results.Json(
-            new DevAuthorizationServerMetadata(Authority, Authority + "/oauth/token", Authority + "/oauth/userinfo", Scopes, ["client_credentials"], ["none"]),
-            SampleJsonContext.Default.DevAuthorizationServerMetadata);
+        var metadata = new DevAuthorizationServerMetadata(
+            Authority,
+            Authority + "/oauth/token",
+            Authority + "/oauth/userinfo",
+            Scopes,
+            _connect is null ? ["client_credentials"] : ["authorization_code", "client_credentials"],
+            ["none"])
+        {
+            JwksUri = _jwks is null ? null : Authority + "/oauth2/jwks",
+        };
+        if (_connect is not null)
+        {
+            metadata = metadata with
+            {
+                AuthorizationEndpoint = Authority + "/oauth2/authorize",
+                RegistrationEndpoint = Authority + "/oauth2/register",
+                ResponseTypesSupported = ["code"],
+                CodeChallengeMethodsSupported = ["S256"],
+                AuthorizationResponseIssParameterSupported = true,
+            };
+        }
+
+        _metadata = Results.Json(metadata, SampleJsonContext.Default.DevAuthorizationServerMetadata);
     }
+
+    /// <summary>The Standalone Connect half, when the stand-in was given a Login URI.</summary>
+    internal DevStandaloneConnect? Connect => _connect;
 
     /// <summary>The stand-in's issuer, and the authority the sample validates <c>mat_</c> tokens against.</summary>
     public string Authority { get; }
@@ -99,10 +137,29 @@ public sealed class DevAuthKit
         return token;
     }
 
-    /// <summary>The userinfo answer for <paramref name="token"/>, or <see langword="null"/> when it was not minted here.</summary>
-    private string MintJwt(string[] scopes)
+    private string MintJwt(string[] scopes) =>
+        MintJwt(DevUser.Subject, DevUser.Email, DevUser.Name, scopes, "dev-client", externalId: null);
+
+    /// <summary>An AuthKit-style RS256 access token for a user, as AuthKit issues them after Standalone Connect.</summary>
+    internal string MintJwt(string subject, string email, string name, IReadOnlyCollection<string> scopes, string clientId, string? externalId)
     {
         var now = DateTime.UtcNow;
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = subject,
+            ["email"] = email,
+            ["email_verified"] = true,
+            ["name"] = name,
+            ["scope"] = string.Join(' ', scopes),
+            ["client_id"] = clientId,
+            ["sid"] = "session_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(9)),
+            ["jti"] = Guid.NewGuid().ToString("N"),
+        };
+        if (externalId is not null)
+        {
+            claims["external_id"] = externalId;
+        }
+
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Authority,
@@ -112,18 +169,11 @@ public sealed class DevAuthKit
             Expires = now.AddHours(1),
             TokenType = "at+jwt",
             SigningCredentials = new SigningCredentials(_signingKey, SecurityAlgorithms.RsaSha256),
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = DevUser.Subject,
-                ["email"] = DevUser.Email!,
-                ["name"] = DevUser.Name!,
-                ["scope"] = string.Join(' ', scopes),
-                ["client_id"] = "dev-client",
-                ["sid"] = "session_dev",
-                ["jti"] = Guid.NewGuid().ToString("N"),
-            },
+            Claims = claims,
         });
     }
+
+    /// <summary>The userinfo answer for <paramref name="token"/>, or <see langword="null"/> when it was not minted here.</summary>
 
     public DevUserInfo? UserInfo(string token) =>
         _tokens.TryGetValue(token, out var scopes) ? DevUser with { Scope = string.Join(' ', scopes) } : null;
@@ -138,6 +188,12 @@ public sealed class DevAuthKit
             "/oauth/userinfo" when HttpMethods.IsGet(request.Method) || HttpMethods.IsPost(request.Method) => UserInfo(context),
             "/oauth/token" when HttpMethods.IsPost(request.Method) => await TokenAsync(context),
             "/oauth2/jwks" when HttpMethods.IsGet(request.Method) && _jwks is not null => Results.Text(_jwks, "application/json"),
+            "/oauth2/register" when HttpMethods.IsPost(request.Method) && _connect is not null => await _connect.RegisterAsync(context),
+            "/oauth2/authorize" when HttpMethods.IsGet(request.Method) && _connect is not null => _connect.Authorize(context),
+            "/oauth2/authorize/complete" when HttpMethods.IsGet(request.Method) && _connect is not null => _connect.Resume(context),
+            "/authkit/oauth2/complete" when HttpMethods.IsPost(request.Method) && _connect is not null => await _connect.CompleteAsync(context),
+            DevStandaloneConnect.TryPath when HttpMethods.IsGet(request.Method) && _connect is not null => _connect.Try(),
+            DevStandaloneConnect.TryPath + "/callback" when HttpMethods.IsGet(request.Method) && _connect is not null => _connect.TryCallback(context, JwtAudience!),
             _ => Results.NotFound(),
         };
         await result.ExecuteAsync(context);
@@ -166,9 +222,15 @@ public sealed class DevAuthKit
     private async Task<IResult> TokenAsync(HttpContext context)
     {
         var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : FormCollection.Empty;
+        if (form["grant_type"] == "authorization_code" && _connect is not null)
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return _connect.Exchange(form);
+        }
+
         if (form["grant_type"] != "client_credentials")
         {
-            return Results.Json(new DevOAuthError("unsupported_grant_type", "Only client_credentials is supported."), SampleJsonContext.Default.DevOAuthError, statusCode: StatusCodes.Status400BadRequest);
+            return Results.Json(new DevOAuthError("unsupported_grant_type", _connect is null ? "Only client_credentials is supported." : "Only authorization_code and client_credentials are supported."), SampleJsonContext.Default.DevOAuthError, statusCode: StatusCodes.Status400BadRequest);
         }
 
         // No scope parameter: every scope, as the printed token has; "scope=" asks for none.

@@ -7,15 +7,27 @@ public static class DevAuthKitExtensions
 {
     /// <summary>
     /// Creates the stand-in on <paramref name="origin"/> (this application's own) and points
-    /// <c>TokenValidation:AuthKit:Authority</c> at it.
+    /// <c>TokenValidation:AuthKit:Authority</c> at it; with a <paramref name="loginUri"/>, also the Login URI's
+    /// WorkOS API (<c>TokenValidation:AuthKitLogin:ApiBaseUrl</c> and <c>ApiKey</c>, unless configured).
     /// </summary>
     /// <exception cref="InvalidOperationException">Not in Development.</exception>
-    public static DevAuthKit AddDevAuthKit(this WebApplicationBuilder builder, string origin, IEnumerable<string> scopes, string? jwtAudience = null)
+    public static DevAuthKit AddDevAuthKit(this WebApplicationBuilder builder, string origin, IEnumerable<string> scopes, string? jwtAudience = null, string? loginUri = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var devAuthKit = new DevAuthKit(builder.Environment, origin, scopes, jwtAudience);
+        var devAuthKit = new DevAuthKit(builder.Environment, origin, scopes, jwtAudience, loginUri);
         builder.Services.AddSingleton(devAuthKit);
         builder.Configuration.AddInMemoryCollection([new("TokenValidation:AuthKit:Authority", devAuthKit.Authority)]);
+        if (devAuthKit.Connect is { } connect)
+        {
+            // The stand-in answers the completion call on its own authority, with a key made for this run.
+            var login = builder.Configuration.GetSection("TokenValidation:AuthKitLogin");
+            builder.Configuration.AddInMemoryCollection(
+            [
+                new("TokenValidation:AuthKitLogin:ApiBaseUrl", login["ApiBaseUrl"] ?? devAuthKit.Authority),
+                new("TokenValidation:AuthKitLogin:ApiKey", login["ApiKey"] ?? connect.ApiKey),
+            ]);
+        }
+
         return devAuthKit;
     }
 

@@ -8,6 +8,9 @@ public sealed class SampleDbContext(DbContextOptions<SampleDbContext> options) :
     /// <summary>The users.</summary>
     public DbSet<AppUser> Users => Set<AppUser>();
 
+    /// <summary>The password hashes of users who signed up with the sample's own form (the login bridge).</summary>
+    public DbSet<Accounts.LocalPassword> Passwords => Set<Accounts.LocalPassword>();
+
     /// <summary>The notes.</summary>
     public DbSet<Note> Notes => Set<Note>();
 
