@@ -71,4 +71,32 @@ public sealed class SampleTests(ITestOutputHelper log)
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_sample_with_its_login_bridge_on_offers_the_code_flow_and_fails_no_check()
+    {
+        string directory = Directory.CreateTempSubdirectory("mcp-doctor-sample-").FullName;
+        try
+        {
+            await using var sample = await SampleProcess.StartAsync("Development", new Dictionary<string, string>
+            {
+                ["Sample:Bridge"] = "true",
+                ["ConnectionStrings:Sample"] = $"Data Source={Path.Combine(directory, "sample.db")}",
+            }, readyLine: "curl -i ");
+            string token = sample.Value("Token for", nextLine: true);
+
+            var text = await DoctorRun.InProcessAsync(sample.Value("MCP endpoint:"), "--token", token);
+            log.WriteLine(text.Output);
+            var json = await DoctorRun.JsonAsync(sample.Value("MCP endpoint:"), "--token", token);
+
+            Assert.Equal(0, json.ExitCode);
+            Assert.Empty(json.Ids("fail"));
+            Assert.Contains("as-pkce-s256", json.Ids("pass"));
+            Assert.Contains("as-registration", json.Ids("pass"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
