@@ -5,7 +5,7 @@ namespace TokenValidation.Caching;
 /// The ASP.NET Core package supplies one over Data Protection.
 /// </summary>
 /// <remarks>
-/// A value must be bound to the key it is stored under (for example by making <paramref name="key"/> part of the
+/// A value must be bound to the key it is stored under (for example by making the key part of the
 /// purpose or of the authenticated data): anyone who can write to the cache could otherwise copy a valid user's value
 /// under another token's key and have that token accepted as the user.
 /// </remarks>
