@@ -108,6 +108,9 @@ app.MapAuthorizationServerMetadata();
 app.MapMcp("/mcp").RequireAuthorization().RequireToolScopes();
 app.MapMcpStatelessMethods("/mcp").RequireAuthorization();
 
+// Browser-based MCP clients send a CORS preflight before their first POST: 204 with the headers they need.
+app.MapMcpPreflight("/mcp");
+
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app.Services, Console.Out));
 await app.RunAsync();
 return 0;
