@@ -154,7 +154,7 @@ public class L2HitBenchmarks
 
     /// <summary>CPU only: reading the stored L2 value back into a cache entry (format byte, JSON, identity).</summary>
     [Benchmark]
-    public TokenCheckResult? DeserializeL2Value() => _serializer.Deserialize(_stored)?.Result;
+    public TokenCheckResult? DeserializeL2Value() => _serializer.Deserialize(_stored, _l2Key)?.Result;
 
     /// <summary>
     /// <see cref="L2Hit"/> again, measured last but one: with <see cref="RedisGetRepeat"/> it brackets the run so a

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using ModelContextProtocol.Protocol;
 using TokenValidation.AspNetCore;
+using TokenValidation.StackExchangeRedis;
 
 // `dotnet run -- new-api-key [name]` mints an API key, prints the configuration for its hash, and exits.
 if (args is ["new-api-key", ..])
@@ -71,11 +72,12 @@ if (externalIntrospection)
     validation.AddIntrospection();
 }
 
-// Level 2: validations shared by every replica through Redis.
+// Level 2: validations shared by every replica through Redis; an InvalidateAsync on one replica reaches every
+// replica's memory through Redis pub/sub.
 if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)
 {
     builder.Services.AddStackExchangeRedisCache(o => o.Configuration = redis);
-    validation.AddDistributedCache();
+    validation.AddDistributedCache().AddRedisInvalidation(o => o.Configuration = redis);
 }
 
 builder.Services.AddAuthentication(McpBearerDefaults.AuthenticationScheme)
@@ -121,6 +123,9 @@ if (bridge)
 {
     app.MapSampleAccounts();
 }
+
+// Browser-based MCP clients send a CORS preflight before their first POST: 204 with the headers they need.
+app.MapMcpPreflight("/mcp");
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app.Services, Console.Out));
 await app.RunAsync();

@@ -10,6 +10,9 @@ public interface ITokenValidationService
     /// </summary>
     ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken = default);
 
-    /// <summary>Forgets what is cached for <paramref name="token"/> in every cache level (logout, revocation).</summary>
+    /// <summary>
+    /// Forgets what is cached for <paramref name="token"/> in every cache level (logout, revocation); with an
+    /// <see cref="Caching.ITokenInvalidationChannel"/> registered, in every other replica's level 1 too.
+    /// </summary>
     ValueTask InvalidateAsync(string token, CancellationToken cancellationToken = default);
 }

@@ -35,6 +35,8 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
     private readonly TokenValidationDiagnostics _diagnostics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ITokenInvalidationChannel? _invalidation;
+    private readonly IDisposable? _invalidationSubscription;
 
     public TokenValidationService(
         IServiceProvider services,
@@ -44,7 +46,8 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         DistributedTokenCache l2,
         TokenValidationDiagnostics diagnostics,
         TimeProvider time,
-        ILogger<TokenValidationService> logger)
+        ILogger<TokenValidationService> logger,
+        ITokenInvalidationChannel? invalidation = null)
     {
         _options = options.Value;
         _cacheOptions = cacheOptions.Value;
@@ -66,6 +69,16 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         var fallback = routes.LastOrDefault(r => r.Prefix is null).Registration;
         _fallback = fallback is null ? null : new Route(null, fallback.Factory(services), fallback.Name);
         _jwt = services.GetService<JwtIssuerRouter>() is { } jwt ? new Route(null, jwt.WithFallback(_fallback?.Validator), JwtIssuerRouter.Name) : null;
+
+        // Another replica's InvalidateAsync reaches this one's L1 through the channel, when one is registered.
+        _invalidation = invalidation;
+        _invalidationSubscription = invalidation?.Subscribe(hash =>
+        {
+            if (hash.Length == TokenHash.Size)
+            {
+                _l1.Remove(TokenHash.FromBytes(hash.Span));
+            }
+        });
     }
 
     internal MemoryTokenCache MemoryCache => _l1;
@@ -101,6 +114,10 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         var key = TokenHash.Compute(token);
         _l1.Remove(key);
         await _l2.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+        if (_invalidation is not null)
+        {
+            await _invalidation.PublishAsync(key.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private TokenCheckResult? Precheck(string token, out Route? route)
@@ -287,7 +304,11 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
     private TokenCheckResult Unavailable(string description) =>
         TokenCheckResult.Unavailable(description, TimeSpan.FromSeconds(_options.DefaultRetryAfterSeconds));
 
-    public void Dispose() => _bulkhead.Dispose();
+    public void Dispose()
+    {
+        _invalidationSubscription?.Dispose();
+        _bulkhead.Dispose();
+    }
 
     private sealed record Route(string? Prefix, ITokenValidator Validator, string Name);
 }

@@ -24,14 +24,16 @@ public sealed class DataProtectionCacheTests : IClassFixture<AuthKitFixture>
         var protector = new DataProtectionTokenCacheValueProtector(new EphemeralDataProtectionProvider());
         var plaintext = Encoding.UTF8.GetBytes("{\"s\":\"user_01\",\"m\":\"ada@example.com\"}");
 
-        var protectedValue = protector.Protect(plaintext);
+        const string key = "tokenvalidation:v1:https://mcp.example.com/mcp:abc";
+        var protectedValue = protector.Protect(key, plaintext);
         var tampered = (byte[])protectedValue.Clone();
         tampered[^1] ^= 1;
 
-        Assert.Equal(plaintext, protector.Unprotect(protectedValue));
+        Assert.Equal(plaintext, protector.Unprotect(key, protectedValue));
         Assert.DoesNotContain("ada@example.com", Encoding.UTF8.GetString(protectedValue), StringComparison.Ordinal);
-        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(tampered));
-        Assert.ThrowsAny<CryptographicException>(() => new DataProtectionTokenCacheValueProtector(new EphemeralDataProtectionProvider()).Unprotect(protectedValue));
+        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(key, tampered));
+        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(key + "x", protectedValue));
+        Assert.ThrowsAny<CryptographicException>(() => new DataProtectionTokenCacheValueProtector(new EphemeralDataProtectionProvider()).Unprotect(key, protectedValue));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using TokenValidation.AspNetCore.UserMapping;
 using TokenValidation.AspNetCore.LoginBridge;
 
 namespace McpServerSample.Accounts;
@@ -34,7 +35,7 @@ public static class SampleAccounts
     private static readonly PasswordHasher<AppUser> Hasher = new();
 
     // Verified when the email is unknown, so a wrong email costs what a wrong password costs.
-    private static readonly string DecoyHash = Hasher.HashPassword(new AppUser { Subject = "decoy" }, "decoy password");
+    private static readonly string DecoyHash = Hasher.HashPassword(new AppUser(), "decoy password");
 
     /// <summary>The cookie sign-in and the Login URI's services (options from <c>TokenValidation:AuthKitLogin</c>).</summary>
     public static void AddSampleAccounts(this WebApplicationBuilder builder, IConfiguration tokenValidation)
@@ -106,7 +107,7 @@ public static class SampleAccounts
         var db = context.RequestServices.GetRequiredService<SampleDbContext>();
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, context.RequestAborted);
         var stored = user is null ? null : await db.Set<LocalPassword>().FindAsync([user.Id], context.RequestAborted);
-        var result = Hasher.VerifyHashedPassword(user ?? new AppUser { Subject = "decoy" }, stored?.Hash ?? DecoyHash, password);
+        var result = Hasher.VerifyHashedPassword(user ?? new AppUser(), stored?.Hash ?? DecoyHash, password);
         if (user is null || stored is null || result == PasswordVerificationResult.Failed)
         {
             await ShowSignInAsync(context, "The email or the password is wrong.", email);
@@ -145,8 +146,7 @@ public static class SampleAccounts
         }
 
         var db = context.RequestServices.GetRequiredService<SampleDbContext>();
-        var user = new AppUser { Id = Guid.NewGuid(), Email = email, Name = name, CreatedAt = DateTimeOffset.UtcNow, Subject = "" };
-        user.Subject = "local:" + user.Id.ToString("D", CultureInfo.InvariantCulture);
+        var user = new AppUser { Id = Guid.NewGuid(), Email = email, Name = name, CreatedAt = DateTimeOffset.UtcNow };
         db.Users.Add(user);
         db.Set<LocalPassword>().Add(new LocalPassword { Id = user.Id, Hash = Hasher.HashPassword(user, password) });
         try
@@ -233,5 +233,6 @@ public static class SampleAccounts
 
     private static string Query(string returnUrl) => returnUrl.Length == 0 ? "" : "?ReturnUrl=" + Uri.EscapeDataString(returnUrl);
 
-    private static string Normalize(Microsoft.Extensions.Primitives.StringValues email) => email.ToString().Trim().ToLowerInvariant();
+    // The mapper's normalisation (ASCII letters only), so an address typed here and the same address in a token meet.
+    private static string Normalize(Microsoft.Extensions.Primitives.StringValues email) => McpUserEmail.Normalize(email.ToString()) ?? "";
 }

@@ -1,18 +1,18 @@
 namespace McpServerSample.Users;
 
-/// <summary>A user of this application, found or created from a validated AuthKit identity.</summary>
+/// <summary>A user of this application, found or created from a validated identity.</summary>
 public sealed class AppUser
 {
     /// <summary>The local user id: what the application's own tables refer to.</summary>
     public Guid Id { get; set; }
 
-    /// <summary>The email address, lower-cased; unique, it is how an AuthKit user is recognised.</summary>
+    /// <summary>
+    /// An email its issuer vouched for, normalized (ASCII letters lower-cased); unique, so a later sign-in through another
+    /// issuer with the same verified email links here. Unverified emails are never stored here.
+    /// </summary>
     public string? Email { get; set; }
 
-    /// <summary>The AuthKit subject that created this user; how a user without an email is recognised.</summary>
-    public required string Subject { get; set; }
-
-    /// <summary>The display name, when AuthKit gave one.</summary>
+    /// <summary>The display name, when the issuer gave one.</summary>
     public string? Name { get; set; }
 
     /// <summary>When the user was created.</summary>

@@ -1,49 +1,59 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using TokenValidation;
 using TokenValidation.AspNetCore.UserMapping;
 
 namespace McpServerSample.Users;
 
 /// <summary>
-/// Find-or-create: the AuthKit user becomes a row in the <c>Users</c> table, found by email (else by subject) or
-/// inserted. Runs only when a token is freshly validated; the id it returns is cached with the identity.
+/// Find-or-create, safely: a returning identity is found by (issuer, subject); a new one is linked to an existing user
+/// only by an email its issuer vouches for (<see cref="McpUserEmail.Linkable"/>), else it becomes a new user. Runs only
+/// when a token is freshly validated; the id it returns is cached with the identity.
 /// </summary>
-public sealed class SqliteUserMapper(SampleDbContext db, TimeProvider time) : IMcpUserMapper
+public sealed class SqliteUserMapper(SampleDbContext db, TimeProvider time, IOptions<McpUserMappingOptions> options) : IMcpUserMapper
 {
     /// <inheritdoc />
     public async ValueTask<string> FindOrCreateUserAsync(TokenIdentity identity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        string? email = identity.Email?.Trim().ToLowerInvariant();
-        if (await FindAsync(identity.Subject, email, cancellationToken) is { } existing)
+        string issuer = identity.Source;
+        string? email = McpUserEmail.Linkable(identity, options.Value);
+        for (int attempt = 1; ; attempt++)
         {
-            return existing;
-        }
+            if (await FindByLoginAsync(issuer, identity.Subject, cancellationToken) is { } known)
+            {
+                return Id(known);
+            }
 
-        var user = new AppUser { Id = Guid.NewGuid(), Email = email, Subject = identity.Subject, Name = identity.Name, CreatedAt = time.GetUtcNow() };
-        db.Users.Add(user);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return user.Id.ToString("D", CultureInfo.InvariantCulture);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request (another token of the same user, or another replica) inserted first: the unique index
-            // refused ours, so use the row that won.
-            db.ChangeTracker.Clear();
-            return await FindAsync(identity.Subject, email, cancellationToken)
-                ?? throw new InvalidOperationException("The user could be neither created nor found.");
+            var userId = email is null ? null : await FindByEmailAsync(email, cancellationToken);
+            if (userId is null)
+            {
+                userId = Guid.NewGuid();
+                db.Users.Add(new AppUser { Id = userId.Value, Email = email, Name = identity.Name, CreatedAt = time.GetUtcNow() });
+            }
+
+            db.Logins.Add(new UserLogin { Issuer = issuer, Subject = identity.Subject, UserId = userId.Value });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return Id(userId.Value);
+            }
+            catch (DbUpdateException) when (attempt == 1)
+            {
+                // Another request (another token of the same person, or another replica) inserted this login or this
+                // email first: a unique index refused ours, so look again and use the row that won.
+                db.ChangeTracker.Clear();
+            }
         }
     }
 
-    private async Task<string?> FindAsync(string subject, string? email, CancellationToken cancellationToken)
-    {
-        var users = db.Users.AsNoTracking();
-        var id = await (email is null ? users.Where(u => u.Email == null && u.Subject == subject) : users.Where(u => u.Email == email))
-            .Select(u => (Guid?)u.Id)
-            .FirstOrDefaultAsync(cancellationToken);
-        return id?.ToString("D", CultureInfo.InvariantCulture);
-    }
+    private Task<Guid?> FindByLoginAsync(string issuer, string subject, CancellationToken cancellationToken) =>
+        db.Logins.AsNoTracking().Where(l => l.Issuer == issuer && l.Subject == subject).Select(l => (Guid?)l.UserId).FirstOrDefaultAsync(cancellationToken);
+
+    // Ordinal (SQLite's BINARY collation) on the normalized form: only ASCII letters were folded.
+    private Task<Guid?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().Where(u => u.Email == email).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
+
+    private static string Id(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
 }

@@ -43,11 +43,13 @@ internal sealed class AuthorizationServerMetadataEndpoint(string scheme)
         }
 
         var cache = services.GetRequiredService<AuthorizationServerMetadataCache>();
-        var document = await cache.GetAsync(metadataUrl, options.AuthorizationServerMetadataCacheLifetime, context.RequestAborted).ConfigureAwait(false);
+        var (document, retryAfter) = await cache.GetAsync(metadataUrl, options.AuthorizationServerMetadataCacheLifetime, context.RequestAborted).ConfigureAwait(false);
         if (document is null)
         {
+            // The real remaining wait: no fetch is made before then.
+            var seconds = Math.Max(1, (long)Math.Ceiling((retryAfter ?? TimeSpan.FromSeconds(AuthorizationServerMetadataCache.DefaultRetryDelaySeconds)).TotalSeconds));
             response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            response.Headers.RetryAfter = AuthorizationServerMetadataCache.RetryDelaySeconds.ToString(CultureInfo.InvariantCulture);
+            response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return;
         }
 

@@ -11,4 +11,12 @@ public sealed class McpUserMappingOptions
     /// operator-issued service identities, not people signing up; add <see cref="TokenSources.ApiKey"/> to map them too.
     /// </summary>
     public IList<string> Sources { get; set; } = [TokenSources.AuthKit];
+
+    /// <summary>
+    /// Token sources (each one issuer, see <see cref="TokenSources"/>) whose emails the application declares verified
+    /// even without an <c>email_verified: true</c> claim, so they may link to an existing account by email
+    /// (<see cref="McpUserEmail.Linkable"/>). Default none. Add a source only when that issuer verifies every address
+    /// it hands out; otherwise whoever registers the victim's address there takes over the victim's account.
+    /// </summary>
+    public IList<string> VerifiedEmailSources { get; set; } = [];
 }

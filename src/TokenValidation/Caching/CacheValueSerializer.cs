@@ -11,7 +11,7 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
     private const byte PlainV1 = 1;
     private const byte ProtectedV1 = 2;
 
-    public byte[] Serialize(CacheEntry entry)
+    public byte[] Serialize(CacheEntry entry, string key)
     {
         var result = entry.Result;
         var identity = result.Identity;
@@ -31,14 +31,14 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
         };
 
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(value, CachedValueJsonContext.Default.CachedValue);
-        byte[] payload = protector is null ? json : protector.Protect(json);
+        byte[] payload = protector is null ? json : protector.Protect(key, json);
         var bytes = new byte[payload.Length + 1];
         bytes[0] = protector is null ? PlainV1 : ProtectedV1;
         payload.CopyTo(bytes, 1);
         return bytes;
     }
 
-    public CacheEntry? Deserialize(byte[]? bytes)
+    public CacheEntry? Deserialize(byte[]? bytes, string key)
     {
         if (bytes is not { Length: > 1 })
         {
@@ -50,7 +50,7 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
             byte[] json = bytes[0] switch
             {
                 PlainV1 when protector is null => bytes[1..],
-                ProtectedV1 when protector is not null => protector.Unprotect(bytes[1..]),
+                ProtectedV1 when protector is not null => protector.Unprotect(key, bytes[1..]),
                 _ => [],
             };
             if (json.Length == 0)

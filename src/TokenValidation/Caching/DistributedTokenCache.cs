@@ -60,10 +60,11 @@ internal sealed class DistributedTokenCache
             return null;
         }
 
+        string key = GetKey(hash);
         byte[]? bytes;
         try
         {
-            bytes = await _cache!.GetAsync(GetKey(hash), cancellationToken).WaitAsync(_options.DistributedCacheTimeout, _time, cancellationToken).ConfigureAwait(false);
+            bytes = await _cache!.GetAsync(key, cancellationToken).WaitAsync(_options.DistributedCacheTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -77,7 +78,7 @@ internal sealed class DistributedTokenCache
             return null;
         }
 
-        var entry = _serializer.Deserialize(bytes);
+        var entry = _serializer.Deserialize(bytes, key);
         if (entry is null)
         {
             Log.DistributedCacheUnreadable(_logger, hash.ToShortString());
@@ -104,7 +105,8 @@ internal sealed class DistributedTokenCache
             }
 
             var options = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = remaining };
-            await _cache!.SetAsync(GetKey(hash), _serializer.Serialize(entry), options, cancellationToken).WaitAsync(_options.DistributedCacheTimeout, _time, cancellationToken).ConfigureAwait(false);
+            string key = GetKey(hash);
+            await _cache!.SetAsync(key, _serializer.Serialize(entry, key), options, cancellationToken).WaitAsync(_options.DistributedCacheTimeout, _time, cancellationToken).ConfigureAwait(false);
             Succeeded();
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -6,8 +6,8 @@ using TokenValidation.AspNetCore.UserMapping;
 namespace TokenValidation.AspNetCore.Tests.UserMapping;
 
 /// <summary>
-/// Find-or-create by email (else by AuthKit subject). Safe when two first requests for one new user race: the unique
-/// index lets exactly one insert win, and the loser reads the winner's row back.
+/// Find-or-create by subject, else by an email the issuer vouches for. Safe when two first requests for one new user
+/// race: the unique indexes let exactly one insert win, and the loser reads the winner's row back.
 /// </summary>
 public sealed class AppUserMapper(UsersDbContext db, TimeProvider time) : IMcpUserMapper
 {
@@ -16,7 +16,7 @@ public sealed class AppUserMapper(UsersDbContext db, TimeProvider time) : IMcpUs
 
     public async ValueTask<string> FindOrCreateUserAsync(TokenIdentity identity, CancellationToken cancellationToken)
     {
-        var email = identity.Email?.Trim().ToLowerInvariant();
+        var email = McpUserEmail.Linkable(identity, new McpUserMappingOptions());
         var existing = await FindAsync(email, identity.Subject, cancellationToken);
         if (existing is not null)
         {
@@ -40,9 +40,9 @@ public sealed class AppUserMapper(UsersDbContext db, TimeProvider time) : IMcpUs
         }
     }
 
-    private Task<AppUser?> FindAsync(string? email, string subject, CancellationToken cancellationToken) => email is null
-        ? db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Subject == subject, cancellationToken)
-        : db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
+    private async Task<AppUser?> FindAsync(string? email, string subject, CancellationToken cancellationToken) =>
+        await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Subject == subject, cancellationToken)
+        ?? (email is null ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email, cancellationToken));
 
     private static string Id(AppUser user) => user.Id.ToString(CultureInfo.InvariantCulture);
 }

@@ -68,7 +68,7 @@ public sealed class UserMappingTests : IClassFixture<AuthKitFixture>, IDisposabl
         var tokens = Enumerable.Range(0, 50).Select(_ => AuthKitFixture.NewToken()).ToArray();
         foreach (var token in tokens)
         {
-            _authKit.AddUser(token, "user_01NEW", "New.User@Example.com", "New User", new { scope = "mcp:tools" });
+            _authKit.AddUser(token, "user_01NEW", "New.User@Example.com", "New User", new { scope = "mcp:tools", email_verified = true });
         }
 
         // Userinfo answers slowly, so every fill reaches the mapper at about the same moment.

@@ -36,6 +36,17 @@ public sealed class AuthorizationHeaderFuzzTests(ITestOutputHelper output)
         "Negotiate YIIG", "AWS4-HMAC-SHA256 Credential=x", "\"Bearer\" mat_abc",
     ];
 
+    // Whitespace and controls that are not the one separator RFC 9110 §11.4 allows (1*SP): tab, vertical tab, form feed,
+    // NUL, CR, LF, CRLF, and non-ASCII whitespace (NEL, NBSP, Ogham space, en quad … hair space, line and paragraph
+    // separators, narrow NBSP, medium mathematical space, ideographic space, zero-width no-break space).
+    private static readonly (string Name, string Text)[] Separators =
+    [
+        ("tab", "\t"), ("vertical tab", "\v"), ("form feed", "\f"), ("NUL", "\0"), ("CR", "\r"), ("LF", "\n"), ("CRLF", "\r\n"),
+        ("NEL", "\u0085"), ("NBSP", "\u00A0"), ("ogham space", "\u1680"), ("en quad", "\u2000"), ("em space", "\u2003"),
+        ("thin space", "\u2009"), ("hair space", "\u200A"), ("line separator", "\u2028"), ("paragraph separator", "\u2029"),
+        ("narrow NBSP", "\u202F"), ("math space", "\u205F"), ("ideographic space", "\u3000"), ("ZWNBSP", "\uFEFF"),
+    ];
+
     private enum Kind
     {
         RandomBytes,
@@ -175,6 +186,104 @@ public sealed class AuthorizationHeaderFuzzTests(ITestOutputHelper output)
         {
             Assert.True(byKind.Keys.Any(k => k.Item1 == kind), $"No header of kind {kind} was generated.");
         }
+    }
+
+    [Fact]
+    public async Task A_hundred_thousand_headers_with_whitespace_other_than_a_space_as_separator_make_zero_upstream_calls()
+    {
+        var apiKey = ApiKeyGenerator.Generate();
+        await using var host = await StandInHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["TokenValidation:ApiKeys:Keys:0:Name"] = "fuzz",
+            ["TokenValidation:ApiKeys:Keys:0:Hash"] = apiKey.Hash,
+        });
+        var registered = Enumerable.Range(0, 20).Select(_ => StandInHost.NewToken()).ToArray();
+        foreach (var token in registered)
+        {
+            host.AuthKit.AddUser(token, "user_" + token[^8..]);
+        }
+
+        var random = new Random(Seed + 1);
+        var found = new List<string>();
+        var controls = new HashSet<string>(StringComparer.Ordinal);
+        var bySeparator = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < Headers; i++)
+        {
+            string token = random.Next(4) switch
+            {
+                0 => registered[random.Next(registered.Length)],
+                1 => apiKey.Key,
+                2 => "mat_" + B64Token(random, random.Next(8, 64), padding: false),
+                _ => B64Token(random, random.Next(8, 64), padding: random.Next(10) == 0),
+            };
+            var (name, header) = BadSeparator(random, token);
+            bySeparator[name] = bySeparator.GetValueOrDefault(name) + 1;
+
+            var read = BearerTokenReader.Read(header, MaxTokenLength);
+            Assert.True(read.Status != BearerTokenStatus.Found, $"Header #{i} ({name}) was read as a token: {Describe(header)}");
+            if (read.Token is { } accepted)
+            {
+                found.Add(accepted);
+            }
+
+            // The same token behind one space is a token: the separator alone is what is refused.
+            if (i % 1_000 == 0)
+            {
+                Assert.Equal(BearerTokenStatus.Found, BearerTokenReader.Read("Bearer " + token, MaxTokenLength).Status);
+                controls.Add(token);
+            }
+        }
+
+        foreach (var token in found)
+        {
+            await host.Validation.ValidateAsync(token);
+        }
+
+        Assert.Equal(0, host.AuthKit.UserInfoCalls);
+
+        // The stand-in does count: the control tokens behind one space reach it, the unknown ones once each.
+        foreach (var token in controls)
+        {
+            await host.Validation.ValidateAsync(token);
+        }
+
+        Assert.Equal(controls.Count(t => t.StartsWith("mat_", StringComparison.Ordinal)), host.AuthKit.UserInfoCalls);
+        foreach (var (name, count) in bySeparator.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  {name,-24} {count,6}");
+        }
+
+        Assert.Equal(Separators.Length, bySeparator.Keys.Count(k => k.StartsWith("between ", StringComparison.Ordinal)));
+    }
+
+    private static (string Name, string Header) BadSeparator(Random random, string token)
+    {
+        var (name, separator) = Separators[random.Next(Separators.Length)];
+        string scheme = random.Next(4) == 0 ? RandomCase(random, "bearer") : "Bearer";
+        string spaces = new(' ', random.Next(0, 3));
+        int roll = random.Next(10);
+
+        // A tab before or after the whole value is optional whitespace (RFC 9110 §5.5), so a tab goes only in between.
+        if (roll < 6 || (separator == "\t" && roll >= 8))
+        {
+            // In place of the space, or beside it on either side.
+            return ("between " + name, random.Next(3) switch
+            {
+                0 => scheme + separator + token,
+                1 => scheme + spaces + separator + token,
+                _ => scheme + separator + spaces + " " + token,
+            });
+        }
+
+        if (roll < 8)
+        {
+            int at = random.Next(1, token.Length);
+            return ("inside the token " + name, scheme + " " + token[..at] + separator + token[at..]);
+        }
+
+        return random.Next(2) == 0
+            ? ("before " + name, separator + scheme + " " + token)
+            : ("after " + name, scheme + " " + token + separator);
     }
 
     private static (Kind Kind, StringValues Values, bool NeverFound) Generate(Random random, string[] registered, string apiKey)
