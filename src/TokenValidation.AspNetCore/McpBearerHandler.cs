@@ -62,9 +62,12 @@ public class McpBearerHandler : AuthenticationHandler<McpBearerOptions>
                 return Fail(McpBearerFailure.InvalidToken(read.ErrorDescription!));
         }
 
-        var result = await _validation.ValidateAsync(read.Token!, Context.RequestAborted).ConfigureAwait(false);
+        // The remote address partitions the per-client limit on new tokens (behind a proxy: apply forwarded headers).
+        var result = await _validation.ValidateForClientAsync(read.Token!, Context.Connection.RemoteIpAddress, Context.RequestAborted).ConfigureAwait(false);
         return result.Outcome switch
         {
+            TokenValidationOutcome.Unavailable when result.IsRateLimited =>
+                Fail(new McpBearerFailure(StatusCodes.Status429TooManyRequests, null, result.ErrorDescription ?? "Too many new tokens from this client.", result.RetryAfter)),
             TokenValidationOutcome.Valid => await ValidatedAsync(result.Identity!).ConfigureAwait(false),
             TokenValidationOutcome.Invalid when result.Error == TokenErrors.InvalidRequest =>
                 Fail(McpBearerFailure.InvalidRequest(result.ErrorDescription ?? "The request is malformed.")),
@@ -89,7 +92,7 @@ public class McpBearerHandler : AuthenticationHandler<McpBearerOptions>
             Message = failure?.Description ?? AuthenticationRequired,
             Scope = scope,
             ResourceMetadata = Options.ResourceMetadataUrl,
-            RetryAfter = failure?.StatusCode == StatusCodes.Status503ServiceUnavailable
+            RetryAfter = failure?.StatusCode is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests
                 ? failure.RetryAfter ?? TimeSpan.FromSeconds(_validationOptions.DefaultRetryAfterSeconds)
                 : null,
         };
@@ -105,8 +108,8 @@ public class McpBearerHandler : AuthenticationHandler<McpBearerOptions>
             Log.ValidationUnavailable(Logger, context.Message ?? "", McpErrorResponse.RetryAfterSeconds(context.RetryAfter ?? TimeSpan.Zero));
         }
 
-        // A 503 is not a statement about the token, so it carries no Bearer challenge a client could act on.
-        string? challenge = context.StatusCode == StatusCodes.Status503ServiceUnavailable
+        // A 503 or 429 is not a statement about the token, so it carries no Bearer challenge a client could act on.
+        string? challenge = context.StatusCode is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests
             ? null
             : BearerChallenge.Build(context.Error, context.ErrorDescription, context.Scope, context.ResourceMetadata);
         await McpErrorResponse.WriteAsync(Response, context.StatusCode, challenge, context.RetryAfter, context.Message ?? AuthenticationRequired, Options.AllowedOrigin).ConfigureAwait(false);

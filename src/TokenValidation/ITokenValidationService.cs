@@ -11,6 +11,15 @@ public interface ITokenValidationService
     ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// As <see cref="ValidateAsync(string, CancellationToken)"/>, for a request from <paramref name="client"/> (the
+    /// remote address, as the ASP.NET Core handler passes it): cache misses are limited per client
+    /// (<see cref="TokenValidationOptions.ClientMissesPerSecond"/>), and one over the limit answers
+    /// <see cref="TokenCheckResult.RateLimited"/>. A <see langword="null"/> client is not limited.
+    /// </summary>
+    ValueTask<TokenCheckResult> ValidateForClientAsync(string token, System.Net.IPAddress? client, CancellationToken cancellationToken = default) =>
+        ValidateAsync(token, cancellationToken);
+
+    /// <summary>
     /// Forgets what is cached for <paramref name="token"/> in every cache level (logout, revocation); with an
     /// <see cref="Caching.ITokenInvalidationChannel"/> registered, in every other replica's level 1 too.
     /// </summary>

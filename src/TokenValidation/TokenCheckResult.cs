@@ -55,6 +55,19 @@ public sealed class TokenCheckResult
     public static TokenCheckResult InvalidRequest(string description) =>
         new(TokenValidationOutcome.Invalid, null, TokenErrors.InvalidRequest, description, null);
 
+    /// <summary>
+    /// Whether this is the per-client limit on cache misses answering (an <see cref="TokenValidationOutcome.Unavailable"/>
+    /// outcome): HTTP 429 with <c>Retry-After</c>, not 503, since the client, not the issuer, should slow down.
+    /// </summary>
+    public bool IsRateLimited { get; private init; }
+
+    /// <summary>
+    /// Too many cache misses from this client (CONTRACT §7): <see cref="TokenValidationOutcome.Unavailable"/> with
+    /// <see cref="IsRateLimited"/> set, answered HTTP 429 with <c>Retry-After</c>. Never cached.
+    /// </summary>
+    public static TokenCheckResult RateLimited(string description, TimeSpan retryAfter) =>
+        new(TokenValidationOutcome.Unavailable, null, null, description, retryAfter) { IsRateLimited = true };
+
     /// <summary>We could not find out: HTTP 503 with <c>Retry-After</c>. Never cached.</summary>
     public static TokenCheckResult Unavailable(string description, TimeSpan? retryAfter = null) =>
         new(TokenValidationOutcome.Unavailable, null, null, description, retryAfter);

@@ -1,5 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,12 +6,14 @@ using TokenValidation.Caching;
 using TokenValidation.Diagnostics;
 using TokenValidation.Jwt;
 using TokenValidation.Parsing;
+using TokenValidation.Resilience;
 
 namespace TokenValidation;
 
 /// <summary>
-/// Dispatch by prefix over a two-level cache with single flight. The L1 hit path is synchronous and allocation-free;
-/// everything else lives in <see cref="FillAsync"/>, which runs once per token however many callers wait for it.
+/// Dispatch by prefix and enrichment. What is cached, for how long and when to ask again is
+/// <see cref="TwoLevelTokenCache"/>'s; the bounds on asking (bulkheads, the per-client miss limit) are in
+/// <c>Resilience/</c>. The L1 hit path is synchronous and allocation-free.
 /// </summary>
 internal sealed class TokenValidationService : ITokenValidationService, IDisposable
 {
@@ -22,16 +23,14 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
     private static readonly TokenCheckResult TooLong = TokenCheckResult.Invalid("The token is too long.");
     private static readonly TokenCheckResult UnknownKind = TokenCheckResult.Invalid("The token is not of a kind this server accepts.");
 
-    private readonly Route[] _routes;
-    private readonly Route? _fallback;
-    private readonly Route? _jwt;
+    private readonly TokenRoute[] _routes;
+    private readonly TokenRoute? _fallback;
+    private readonly TokenRoute? _jwt;
+    private readonly UpstreamBulkhead[] _bulkheads;
     private readonly ITokenIdentityEnricher[] _enrichers;
-    private readonly MemoryTokenCache _l1;
-    private readonly DistributedTokenCache _l2;
-    private readonly ConcurrentDictionary<TokenHash, Task<TokenCheckResult>> _inFlight = new();
-    private readonly SemaphoreSlim _bulkhead;
+    private readonly TwoLevelTokenCache _cache;
+    private readonly ClientMissRateLimiter _missLimiter;
     private readonly TokenValidationOptions _options;
-    private readonly TokenCacheOptions _cacheOptions;
     private readonly TokenValidationDiagnostics _diagnostics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -50,14 +49,25 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         ITokenInvalidationChannel? invalidation = null)
     {
         _options = options.Value;
-        _cacheOptions = cacheOptions.Value;
         _enrichers = [.. enrichers];
-        _l1 = new MemoryTokenCache(_cacheOptions.MaxEntries);
-        _l2 = l2;
-        _bulkhead = new SemaphoreSlim(_options.MaxConcurrentUpstreamCalls, _options.MaxConcurrentUpstreamCalls);
         _diagnostics = diagnostics;
         _time = time;
         _logger = logger;
+        _cache = new TwoLevelTokenCache(cacheOptions.Value, l2, ValidateUpstreamAsync, time, diagnostics, logger);
+        _missLimiter = new ClientMissRateLimiter(_options.ClientMissesPerSecond, _options.ClientMissBurst);
+
+        // One bulkhead per validator (a registration answering several prefixes shares one); none for local ones.
+        var bulkheads = new Dictionary<string, UpstreamBulkhead>(StringComparer.Ordinal);
+        TokenRoute Route(string? prefix, ITokenValidator validator, string name, bool isLocal, bool bounded)
+        {
+            UpstreamBulkhead? bulkhead = null;
+            if (bounded && !bulkheads.TryGetValue(name, out bulkhead))
+            {
+                bulkheads[name] = bulkhead = new UpstreamBulkhead(name, _options.MaxConcurrentUpstreamCalls, diagnostics, logger);
+            }
+
+            return new TokenRoute(prefix, validator, name, isLocal, bulkhead);
+        }
 
         var routes = TokenValidatorRoutes.Expand(_options, services);
 
@@ -65,27 +75,38 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         _routes = [.. routes
             .Where(r => r.Prefix is not null)
             .OrderByDescending(r => r.Prefix!.Length)
-            .Select(r => new Route(r.Prefix, r.Registration.Factory(services), r.Registration.Name))];
+            .Select(r => Route(r.Prefix, r.Registration.Factory(services), r.Registration.Name, r.Registration.IsLocal, !r.Registration.IsLocal))];
         var fallback = routes.LastOrDefault(r => r.Prefix is null).Registration;
-        _fallback = fallback is null ? null : new Route(null, fallback.Factory(services), fallback.Name);
-        _jwt = services.GetService<JwtIssuerRouter>() is { } jwt ? new Route(null, jwt.WithFallback(_fallback?.Validator), JwtIssuerRouter.Name) : null;
+        _fallback = fallback is null ? null : Route(null, fallback.Factory(services), fallback.Name, fallback.IsLocal, !fallback.IsLocal);
 
-        // Another replica's InvalidateAsync reaches this one's L1 through the channel, when one is registered.
+        // JWTs are checked against cached keys: local answers, unless an unknown issuer's tokens go on to the fallback;
+        // bounded all the same, since fetching the keys goes out.
+        _jwt = services.GetService<JwtIssuerRouter>() is { } jwt
+            ? Route(null, jwt.WithFallback(_fallback?.Validator), JwtIssuerRouter.Name, isLocal: _fallback is null, bounded: true)
+            : null;
+        _bulkheads = [.. bulkheads.Values];
+
+        // Another replica's InvalidateAsync reaches this one's level 1 through the channel, when one is registered.
         _invalidation = invalidation;
         _invalidationSubscription = invalidation?.Subscribe(hash =>
         {
             if (hash.Length == TokenHash.Size)
             {
-                _l1.Remove(TokenHash.FromBytes(hash.Span));
+                _cache.RemoveLocal(TokenHash.FromBytes(hash.Span));
             }
         });
     }
 
-    internal MemoryTokenCache MemoryCache => _l1;
+    internal MemoryTokenCache MemoryCache => _cache.Valid;
 
-    internal int UpstreamCallsInFlight => _options.MaxConcurrentUpstreamCalls - _bulkhead.CurrentCount;
+    internal TwoLevelTokenCache Cache => _cache;
 
-    public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken = default)
+    internal int UpstreamCallsInFlight => _bulkheads.Sum(b => b.InFlight);
+
+    public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken = default) =>
+        ValidateForClientAsync(token, null, cancellationToken);
+
+    public ValueTask<TokenCheckResult> ValidateForClientAsync(string token, IPAddress? client, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
 
@@ -93,11 +114,17 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         if (rejected is not null)
         {
             _diagnostics.Validation(TokenValidationOutcome.Invalid, NoSource);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.TokenRejected(_logger, TokenHash.Compute(token).ToShortString(), rejected.ErrorDescription!);
+            }
+
             return new(rejected);
         }
 
         var key = TokenHash.Compute(token);
-        if (_l1.TryGet(key, _time.GetUtcNow().UtcTicks, out var entry))
+        long now = _time.GetUtcNow().UtcTicks;
+        if (_cache.TryGet(token, key, route!, now, out var entry))
         {
             _diagnostics.CacheHit("l1");
             _diagnostics.Validation(entry.Result.Outcome, entry.Result.Identity?.Source ?? route!.Name);
@@ -105,6 +132,16 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         }
 
         _diagnostics.CacheMiss("l1");
+
+        // Only a miss that would cost something new counts against its client: joining a fill in flight does not.
+        if (client is not null && _missLimiter.IsEnabled && !_cache.IsKnown(key, now) && !_missLimiter.TryAcquire(client, out var retryAfter))
+        {
+            _diagnostics.MissRateLimited(route!.Name);
+            _diagnostics.Validation(TokenValidationOutcome.Unavailable, route.Name);
+            Log.MissRateLimited(_logger, key.ToShortString(), retryAfter);
+            return new(TokenCheckResult.RateLimited("Too many new tokens from this client; retry later.", retryAfter));
+        }
+
         return WaitForFillAsync(token, key, route!, cancellationToken);
     }
 
@@ -112,15 +149,14 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
     {
         ArgumentNullException.ThrowIfNull(token);
         var key = TokenHash.Compute(token);
-        _l1.Remove(key);
-        await _l2.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+        await _cache.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
         if (_invalidation is not null)
         {
             await _invalidation.PublishAsync(key.ToArray(), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private TokenCheckResult? Precheck(string token, out Route? route)
+    private TokenCheckResult? Precheck(string token, out TokenRoute? route)
     {
         route = null;
         if (token.Length > _options.MaxTokenLength)
@@ -147,125 +183,19 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         return route is null ? UnknownKind : null;
     }
 
-    private async ValueTask<TokenCheckResult> WaitForFillAsync(string token, TokenHash key, Route route, CancellationToken cancellationToken)
+    private async ValueTask<TokenCheckResult> WaitForFillAsync(string token, TokenHash key, TokenRoute route, CancellationToken cancellationToken)
     {
-        TokenCheckResult result;
-        var fill = new TaskCompletionSource<TokenCheckResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var shared = _inFlight.GetOrAdd(key, fill.Task);
-        if (shared != fill.Task)
-        {
-            _diagnostics.CoalescedWait();
-            result = await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            // The fill belongs to everyone waiting, so it ignores this caller's cancellation.
-            _ = RunFillAsync(token, key, route, fill);
-            result = await fill.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        var result = await _cache.GetOrFillAsync(token, key, route, cancellationToken).ConfigureAwait(false);
         _diagnostics.Validation(result.Outcome, result.Identity?.Source ?? route.Name);
         return result;
     }
 
-    private async Task RunFillAsync(string token, TokenHash key, Route route, TaskCompletionSource<TokenCheckResult> fill)
+    /// <summary>One call to the route's validator inside its bulkhead, then the enrichers on a valid identity.</summary>
+    private async Task<TokenCheckResult> ValidateUpstreamAsync(string token, TokenHash key, TokenRoute route)
     {
-        TokenCheckResult result;
-        try
+        var bulkhead = route.Bulkhead;
+        if (bulkhead is not null && !bulkhead.TryEnter())
         {
-            result = await FillAsync(token, key, route).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.ValidatorThrew(_logger, route.Name, key.ToShortString(), ex.ToString().Replace(token, "[token]", StringComparison.Ordinal));
-            result = Unavailable("The token could not be checked.");
-        }
-        finally
-        {
-            // The answer is cached before the in-flight entry goes, so no request falls into the gap; a failure goes
-            // only to those already waiting, and the next request starts afresh.
-            _inFlight.TryRemove(new KeyValuePair<TokenHash, Task<TokenCheckResult>>(key, fill.Task));
-        }
-
-        fill.SetResult(result);
-    }
-
-    private async Task<TokenCheckResult> FillAsync(string token, TokenHash key, Route route)
-    {
-        using var activity = _diagnostics.ActivitySource.StartActivity("TokenValidation.Fill");
-        activity?.SetTag(TokenValidationTags.Source, route.Name);
-
-        var cached = await _l2.GetAsync(key, CancellationToken.None).ConfigureAwait(false);
-        if (cached is null && _l2.IsEnabled)
-        {
-            _diagnostics.CacheMiss("l2");
-        }
-
-        if (cached is not null)
-        {
-            _diagnostics.CacheHit("l2");
-            activity?.SetTag(TokenValidationTags.CacheLevel, "l2");
-            activity?.SetTag(TokenValidationTags.Outcome, TokenValidationDiagnostics.OutcomeName(cached.Result.Outcome));
-
-            // The L2 entry keeps its own expiry: L1 gets the remaining life, not a fresh one.
-            _l1.Set(key, cached, _time.GetUtcNow().UtcTicks);
-            return cached.Result;
-        }
-
-        var result = await CallUpstreamAsync(token, key, route).ConfigureAwait(false);
-        if (activity is not null)
-        {
-            activity.SetTag(TokenValidationTags.Outcome, TokenValidationDiagnostics.OutcomeName(result.Outcome));
-            if (result.Outcome == TokenValidationOutcome.Unavailable)
-            {
-                activity.SetStatus(ActivityStatusCode.Error, result.ErrorDescription);
-            }
-        }
-
-        if (result is { Outcome: TokenValidationOutcome.Valid, Identity: { } identity })
-        {
-            foreach (var enricher in _enrichers)
-            {
-                try
-                {
-                    identity = await enricher.EnrichAsync(identity, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    Log.EnricherThrew(_logger, ex, key.ToShortString());
-                    return Unavailable("The caller's account could not be loaded.");
-                }
-            }
-
-            result = ReferenceEquals(identity, result.Identity) ? result : TokenCheckResult.Valid(identity);
-        }
-
-        var now = _time.GetUtcNow();
-        var expiresAt = CacheExpiry(result, now);
-        if (expiresAt is { } at)
-        {
-            if (at <= now && result.IsValid)
-            {
-                return TokenCheckResult.Invalid("The token has expired.");
-            }
-
-            if (at > now)
-            {
-                var entry = new CacheEntry(result, at);
-                _l1.Set(key, entry, now.UtcTicks);
-                await _l2.SetAsync(key, entry, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-
-        return result;
-    }
-
-    private async Task<TokenCheckResult> CallUpstreamAsync(string token, TokenHash key, Route route)
-    {
-        if (!_bulkhead.Wait(0))
-        {
-            _diagnostics.BulkheadRejection();
-            Log.BulkheadFull(_logger, _options.MaxConcurrentUpstreamCalls);
             return Unavailable("Too many tokens are being checked at once.");
         }
 
@@ -282,24 +212,36 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         }
         finally
         {
-            _bulkhead.Release();
+            bulkhead?.Release();
         }
 
         _diagnostics.UpstreamCall(route.Name, result.Outcome, _time.GetElapsedTime(started));
         Log.Validated(_logger, key.ToShortString(), route.Name, result.Outcome);
-        return result is { Outcome: TokenValidationOutcome.Unavailable, RetryAfter: null }
-            ? TokenCheckResult.Unavailable(result.ErrorDescription ?? "The token could not be checked.", TimeSpan.FromSeconds(_options.DefaultRetryAfterSeconds))
-            : result;
+        if (result.Outcome == TokenValidationOutcome.Unavailable)
+        {
+            return result.RetryAfter is null ? Unavailable(result.ErrorDescription ?? "The token could not be checked.") : result;
+        }
+
+        return result is { Outcome: TokenValidationOutcome.Valid, Identity: { } identity } ? await EnrichAsync(result, identity, key).ConfigureAwait(false) : result;
     }
 
-    private DateTimeOffset? CacheExpiry(TokenCheckResult result, DateTimeOffset now) => result.Outcome switch
+    private async Task<TokenCheckResult> EnrichAsync(TokenCheckResult result, TokenIdentity identity, TokenHash key)
     {
-        TokenValidationOutcome.Valid => Min(now + _cacheOptions.Lifetime, result.Identity!.ExpiresAt),
-        TokenValidationOutcome.Invalid when result.IsCacheable && _cacheOptions.InvalidLifetime > TimeSpan.Zero => now + _cacheOptions.InvalidLifetime,
-        _ => null,
-    };
+        foreach (var enricher in _enrichers)
+        {
+            try
+            {
+                identity = await enricher.EnrichAsync(identity, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.EnricherThrew(_logger, ex, key.ToShortString());
+                return Unavailable("The caller's account could not be loaded.");
+            }
+        }
 
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset? b) => b is { } v && v < a ? v : a;
+        return ReferenceEquals(identity, result.Identity) ? result : TokenCheckResult.Valid(identity);
+    }
 
     private TokenCheckResult Unavailable(string description) =>
         TokenCheckResult.Unavailable(description, TimeSpan.FromSeconds(_options.DefaultRetryAfterSeconds));
@@ -307,8 +249,10 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
     public void Dispose()
     {
         _invalidationSubscription?.Dispose();
-        _bulkhead.Dispose();
+        _missLimiter.Dispose();
+        foreach (var bulkhead in _bulkheads)
+        {
+            bulkhead.Dispose();
+        }
     }
-
-    private sealed record Route(string? Prefix, ITokenValidator Validator, string Name);
 }

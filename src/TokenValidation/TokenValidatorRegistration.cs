@@ -13,6 +13,12 @@ internal sealed record TokenValidatorRegistration(
     /// <summary>What makes two registrations one (the same <c>Add…</c> called twice), or <see langword="null"/>.</summary>
     public object? Identity { get; init; }
 
+    /// <summary>
+    /// The validator answers from this process (an API key lookup): it needs no upstream slot, and its negative answers
+    /// are not written to level 2.
+    /// </summary>
+    public bool IsLocal { get; init; }
+
     public static TokenValidatorRegistration ForPrefix(string? prefix, Func<IServiceProvider, ITokenValidator> factory, string name) =>
         new(_ => [prefix], factory, name);
 }

@@ -4,7 +4,8 @@ namespace TokenValidation.Caching;
 
 /// <summary>
 /// Level 1: a bounded in-process map from token hash to answer. Lookups are lock-free and allocation-free; when the
-/// bound is reached, expired entries go first, then arbitrary ones, down to 90% of the bound.
+/// bound is reached, entries past their retention go first, then arbitrary ones, down to 90% of the bound. An entry is
+/// returned until <see cref="CacheEntry.RetainUntilTicks"/>; whether it is still fresh is the caller's decision.
 /// </summary>
 internal sealed class MemoryTokenCache
 {
@@ -29,7 +30,7 @@ internal sealed class MemoryTokenCache
     {
         if (_entries.TryGetValue(key, out entry!))
         {
-            if (entry.ExpiresAtTicks > nowTicks)
+            if (entry.RetainUntilTicks > nowTicks)
             {
                 return true;
             }
@@ -88,7 +89,7 @@ internal sealed class MemoryTokenCache
             int target = Math.Max(0, _maxEntries - Math.Max(1, _maxEntries / 10));
             foreach (var pair in _entries)
             {
-                if (pair.Value.ExpiresAtTicks <= nowTicks)
+                if (pair.Value.RetainUntilTicks <= nowTicks)
                 {
                     Remove(pair.Key, pair.Value);
                 }

@@ -12,8 +12,29 @@ public sealed class TokenCacheOptions
     /// <summary>How long an invalid answer is kept, so a replayed bad token does not reach the issuer again. Default 30 seconds; zero turns it off.</summary>
     public TimeSpan InvalidLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The most entries level 1 (process memory) holds. Default 100,000.</summary>
+    /// <summary>The most valid answers level 1 (process memory) holds. Default 100,000.</summary>
     public int MaxEntries { get; set; } = 100_000;
+
+    /// <summary>
+    /// The most invalid answers level 1 holds, apart from <see cref="MaxEntries"/>: a flood of garbage tokens evicts
+    /// only other garbage, never a valid identity. Default 10,000.
+    /// </summary>
+    public int MaxInvalidEntries { get; set; } = 10_000;
+
+    /// <summary>
+    /// Refresh ahead: a hit on a valid entry in this last share of its <see cref="Lifetime"/> starts one background
+    /// revalidation while callers keep the cached answer. Valid renews the entry (both levels), Invalid replaces it, and
+    /// an unreachable issuer leaves it to live out its time. Entries cut short by the token's own expiry are not
+    /// refreshed. Default 0.2 (the last 20%); 0 turns it off; below 1.
+    /// </summary>
+    public double RefreshAheadRatio { get; set; } = 0.2;
+
+    /// <summary>
+    /// Stale if error: while the issuer is unavailable, a valid answer that expired less than this long ago (never past
+    /// the token's own expiry) is served from level 1, counted and logged once per outage. A revocation made during the
+    /// outage is not seen until the issuer answers again. Default zero: off.
+    /// </summary>
+    public TimeSpan StaleIfErrorWindow { get; set; }
 
     /// <summary>
     /// Separates servers that share one distributed cache: part of every level-2 key. The ASP.NET Core scheme defaults

@@ -253,7 +253,7 @@ public sealed class TokenValidationBuilder
             Services.Configure<TokenValidationOptions>(o => o.Validators.Add(new TokenValidatorRegistration(
                 sp => [sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Prefix],
                 sp => sp.GetRequiredService<ApiKeyValidator>(),
-                TokenSources.ApiKey)));
+                TokenSources.ApiKey) { IsLocal = true }));
         }
 
         return this;

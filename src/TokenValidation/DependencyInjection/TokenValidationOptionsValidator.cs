@@ -28,6 +28,16 @@ internal sealed class TokenValidationOptionsValidator(string sectionPath, IConfi
             errors.Add($"{sectionPath}:MaxConcurrentUpstreamCalls must be at least 1 (got {options.MaxConcurrentUpstreamCalls}).");
         }
 
+        if (options.ClientMissesPerSecond < 0)
+        {
+            errors.Add($"{sectionPath}:ClientMissesPerSecond must not be negative (got {options.ClientMissesPerSecond}); 0 turns the limit off.");
+        }
+
+        if (options.ClientMissBurst < 1)
+        {
+            errors.Add($"{sectionPath}:ClientMissBurst must be at least 1 (got {options.ClientMissBurst}).");
+        }
+
         if (options.DefaultRetryAfterSeconds < 1)
         {
             errors.Add($"{sectionPath}:DefaultRetryAfterSeconds must be at least 1 (got {options.DefaultRetryAfterSeconds}).");
@@ -182,6 +192,21 @@ internal sealed class TokenValidationOptionsValidator(string sectionPath, IConfi
         if (options.MaxEntries < 1)
         {
             errors.Add($"{key}:MaxEntries must be at least 1 (got {options.MaxEntries}).");
+        }
+
+        if (options.MaxInvalidEntries < 1)
+        {
+            errors.Add($"{key}:MaxInvalidEntries must be at least 1 (got {options.MaxInvalidEntries}); set InvalidLifetime to zero to keep no invalid answers.");
+        }
+
+        if (!(options.RefreshAheadRatio >= 0 && options.RefreshAheadRatio < 1))
+        {
+            errors.Add($"{key}:RefreshAheadRatio must be at least 0 and below 1 (got {options.RefreshAheadRatio}); 0 turns refresh ahead off.");
+        }
+
+        if (options.StaleIfErrorWindow < TimeSpan.Zero)
+        {
+            errors.Add($"{key}:StaleIfErrorWindow must not be negative (got {options.StaleIfErrorWindow}); zero turns it off.");
         }
 
         if (options.DistributedCacheTimeout <= TimeSpan.Zero)

@@ -18,8 +18,18 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Warning, "Identity enrichment failed for token {TokenHash}; answering Unavailable")]
     public static partial void EnricherThrew(ILogger logger, Exception exception, string tokenHash);
 
-    [LoggerMessage(5, LogLevel.Warning, "Upstream bulkhead full ({Limit} calls in flight); answering Unavailable")]
-    public static partial void BulkheadFull(ILogger logger, int limit);
+    [LoggerMessage(5, LogLevel.Warning, "Upstream bulkhead for {Validator} full ({Limit} calls in flight); answering Unavailable")]
+    public static partial void BulkheadFull(ILogger logger, string validator, int limit);
+
+    [LoggerMessage(6, LogLevel.Debug, "Token {TokenHash} answered 429: its client exceeded its limit on new tokens (retry after {RetryAfter})")]
+    public static partial void MissRateLimited(ILogger logger, string tokenHash, TimeSpan retryAfter);
+
+    // Once per outage: the first stale answer logs, the rest are the stale_served metric.
+    [LoggerMessage(7, LogLevel.Warning, "{Validator} is unavailable: serving expired valid answers up to {Window} past their lifetime (stale if error) until it answers again")]
+    public static partial void ServingStale(ILogger logger, string validator, TimeSpan window);
+
+    [LoggerMessage(8, LogLevel.Information, "The issuer is answering again: no more stale answers")]
+    public static partial void StaleServingEnded(ILogger logger);
 
     [LoggerMessage(10, LogLevel.Warning, "Userinfo call for token {TokenHash} failed: {Reason}")]
     public static partial void UserInfoUnavailable(ILogger logger, string tokenHash, string reason);

@@ -18,7 +18,10 @@ namespace TokenValidation.Diagnostics;
 /// <item><c>tokenvalidation.upstream.calls</c> [source, outcome] and <c>tokenvalidation.upstream.duration</c> (s) [source, outcome]: validator calls on a cache miss.</item>
 /// <item><c>tokenvalidation.coalesced_waits</c>: misses that waited on another request's call for the same token.</item>
 /// <item><c>tokenvalidation.cache.l2.failures</c> [cache.operation].</item>
-/// <item><c>tokenvalidation.upstream.rejections</c>: misses answered Unavailable at once by the bulkhead.</item>
+/// <item><c>tokenvalidation.upstream.rejections</c> [source]: misses answered Unavailable at once by the validator's bulkhead.</item>
+/// <item><c>tokenvalidation.cache.refreshes</c> [source]: background revalidations started by a hit late in an entry's life.</item>
+/// <item><c>tokenvalidation.cache.stale_served</c> [source]: expired valid answers served because the issuer was unavailable (stale if error).</item>
+/// <item><c>tokenvalidation.rate_limited</c> [source]: cache misses answered 429 by the per-client limit.</item>
 /// <item><c>tokenvalidation.upstream.retries</c> [source, retry.reason].</item>
 /// <item><c>tokenvalidation.circuit.transitions</c> [source, circuit.state].</item>
 /// <item><c>tokenvalidation.circuit.rejections</c> [source]: misses answered Unavailable at once by an open circuit.</item>
@@ -50,6 +53,9 @@ public sealed class TokenValidationDiagnostics : IDisposable
     private readonly Counter<long> _upstreamRetries;
     private readonly Counter<long> _circuitTransitions;
     private readonly Counter<long> _circuitRejections;
+    private readonly Counter<long> _refreshes;
+    private readonly Counter<long> _staleServed;
+    private readonly Counter<long> _rateLimited;
 
     internal TokenValidationDiagnostics(IMeterFactory meterFactory)
     {
@@ -71,6 +77,9 @@ public sealed class TokenValidationDiagnostics : IDisposable
         _bulkheadRejections = _meter.CreateCounter<long>("tokenvalidation.upstream.rejections", "{rejection}", "Cache misses answered Unavailable because too many upstream calls were in flight.");
         _upstreamRetries = _meter.CreateCounter<long>("tokenvalidation.upstream.retries", "{retry}", "Calls to a token's issuer retried after a transient failure, by source and reason.");
         _circuitTransitions = _meter.CreateCounter<long>("tokenvalidation.circuit.transitions", "{transition}", "Circuit breaker state changes, by source and the state entered.");
+        _refreshes = _meter.CreateCounter<long>("tokenvalidation.cache.refreshes", "{refresh}", "Background revalidations started by a hit in the last part of a valid entry's life, by source.");
+        _staleServed = _meter.CreateCounter<long>("tokenvalidation.cache.stale_served", "{answer}", "Expired valid answers served because the issuer was unavailable (stale if error), by source.");
+        _rateLimited = _meter.CreateCounter<long>("tokenvalidation.rate_limited", "{miss}", "Cache misses answered 429 because their client exceeded its limit on new tokens, by source.");
         _circuitRejections = _meter.CreateCounter<long>("tokenvalidation.circuit.rejections", "{rejection}", "Cache misses answered Unavailable without calling the issuer because its circuit was open.");
     }
 
@@ -123,7 +132,17 @@ public sealed class TokenValidationDiagnostics : IDisposable
     internal void DistributedCacheFailure(string operation) =>
         _distributedCacheFailures.Add(1, new KeyValuePair<string, object?>(TokenValidationTags.CacheOperation, operation));
 
-    internal void BulkheadRejection() => _bulkheadRejections.Add(1);
+    internal void BulkheadRejection(string source) =>
+        _bulkheadRejections.Add(1, new KeyValuePair<string, object?>(TokenValidationTags.Source, source));
+
+    internal void RefreshAhead(string source) =>
+        _refreshes.Add(1, new KeyValuePair<string, object?>(TokenValidationTags.Source, source));
+
+    internal void StaleServed(string source) =>
+        _staleServed.Add(1, new KeyValuePair<string, object?>(TokenValidationTags.Source, source));
+
+    internal void MissRateLimited(string source) =>
+        _rateLimited.Add(1, new KeyValuePair<string, object?>(TokenValidationTags.Source, source));
 
     internal static string OutcomeName(TokenValidationOutcome outcome) => outcome switch
     {

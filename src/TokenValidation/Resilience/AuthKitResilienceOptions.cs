@@ -13,7 +13,8 @@ namespace TokenValidation.Resilience;
 /// </para>
 /// <para>
 /// Transient failures are a refused or broken connection, an attempt that timed out, HTTP 408, 429 and 5xx. HTTP 400,
-/// 401 and 403 are AuthKit saying no: they are never retried and never count against the circuit.
+/// 401 and 403 are AuthKit saying no: they are never retried and never count against the circuit. Neither does 429:
+/// the issuer limiting calls (which a flood of garbage from one client can provoke) must not shut every new token out.
 /// </para>
 /// <para>
 /// Timeouts and retry waits bound real I/O and run on the real clock; the breaker's sampling window and break are
@@ -53,20 +54,26 @@ public sealed class AuthKitResilienceOptions
 
     /// <summary>
     /// The circuit opens when at least this share of the attempts in <see cref="SamplingDuration"/> failed
-    /// transiently (and there were at least <see cref="MinimumThroughput"/>). Default 0.5; between 0 and 1.
+    /// transiently (and there were at least <see cref="MinimumThroughput"/>). Default 0.1, as the package's standard
+    /// handler; between 0 and 1.
     /// </summary>
-    public double FailureRatio { get; set; } = 0.5;
+    public double FailureRatio { get; set; } = 0.1;
 
     /// <summary>The window over which <see cref="FailureRatio"/> is measured. Default 30 seconds; at least 0.5 seconds.</summary>
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The fewest attempts in <see cref="SamplingDuration"/> before the circuit may open. Default 10; at least 2.</summary>
-    public int MinimumThroughput { get; set; } = 10;
+    /// <summary>
+    /// The fewest attempts in <see cref="SamplingDuration"/> before the circuit may open. Default 100, as the package's
+    /// standard handler: a handful of failures on a quiet server (each miss is up to two attempts) never opens it.
+    /// At least 2.
+    /// </summary>
+    public int MinimumThroughput { get; set; } = 100;
 
     /// <summary>
-    /// How long the circuit stays open: cache misses answer Unavailable at once, with this much (what remains of it)
-    /// as their <c>Retry-After</c>, and AuthKit is not called. Then one call probes it (half-open). Default 15 seconds;
-    /// at least 0.5 seconds.
+    /// How long the circuit stays open: cache misses answer Unavailable at once, with what remains of the break as their
+    /// <c>Retry-After</c>, and AuthKit is not called. Then one call probes it (half-open), so new tokens are served
+    /// again at most this long after the issuer recovers. Default 5 seconds, as the package's standard handler; at
+    /// least 0.5 seconds.
     /// </summary>
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

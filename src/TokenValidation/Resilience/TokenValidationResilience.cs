@@ -119,7 +119,7 @@ internal static class TokenValidationResilience
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 Name = "CircuitBreaker",
-                ShouldHandle = static args => new(HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                ShouldHandle = static args => new(TransientFailure.OpensCircuit(args.Outcome)),
                 FailureRatio = options.FailureRatio,
                 SamplingDuration = options.SamplingDuration,
                 MinimumThroughput = options.MinimumThroughput,

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Timeout;
 
@@ -21,6 +22,14 @@ internal static class TransientFailure
         { Result: { } response } when (int)response.StatusCode >= 500 => "http_5xx",
         _ => "other",
     };
+
+    /// <summary>
+    /// Whether a failed attempt counts against the circuit: every transient failure but 429. An issuer limiting our calls
+    /// (a flood from one client can provoke it) is answered with its own <c>Retry-After</c>, not by shutting every new
+    /// token out for the break.
+    /// </summary>
+    public static bool OpensCircuit(in Outcome<HttpResponseMessage> outcome) =>
+        HttpClientResiliencePredicates.IsTransient(outcome) && outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests;
 
     /// <summary>The delay the answer's <c>Retry-After</c> asks for, if any (never negative).</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch

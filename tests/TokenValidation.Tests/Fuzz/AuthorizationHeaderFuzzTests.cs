@@ -15,6 +15,7 @@ namespace TokenValidation.Tests.Fuzz;
 /// no malformed token may reach AuthKit, and every answer is the contract's: Missing → 401 without error, Malformed →
 /// 400 <c>invalid_request</c>, InvalidToken → 401 <c>invalid_token</c>, a found token → 200 or 401 <c>invalid_token</c>.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class AuthorizationHeaderFuzzTests(ITestOutputHelper output)
 {
     private const int Seed = 20261121;

@@ -20,10 +20,12 @@ public sealed class AuthKitResilienceOptionsTests
         Assert.Equal(1, r.MaxRetryAttempts);
         Assert.Equal(TimeSpan.FromMilliseconds(200), r.RetryDelay);
         Assert.Equal(TimeSpan.FromSeconds(1), r.MaxRetryAfter);
-        Assert.Equal(0.5, r.FailureRatio);
+
+        // The package's standard handler's breaker (CONTRACT §7a): no more eager than it.
+        Assert.Equal(0.1, r.FailureRatio);
         Assert.Equal(TimeSpan.FromSeconds(30), r.SamplingDuration);
-        Assert.Equal(10, r.MinimumThroughput);
-        Assert.Equal(TimeSpan.FromSeconds(15), r.BreakDuration);
+        Assert.Equal(100, r.MinimumThroughput);
+        Assert.Equal(TimeSpan.FromSeconds(5), r.BreakDuration);
         Assert.Empty(Validate([]));
     }
 
