@@ -25,34 +25,50 @@ internal static class PairedRunner
         var batch = TimeSpan.FromMilliseconds(quick ? 50 : 100);
         var rows = new List<string>();
 
-        var l1 = new L1HitBenchmarks();
-        l1.Setup();
+        // --jwt: only the JWT rows (no Redis needed).
+        if (!Environment.GetCommandLineArgs().Contains("--jwt"))
+        {
+            var l1 = new L1HitBenchmarks();
+            l1.Setup();
+            try
+            {
+                rows.Add(Compare("L1 hit / SHA-256 floor", "≤ 1.5×", r => r <= 1.5, () => Sink(l1.L1Hit()), () => Sink(l1.Sha256Floor()), rounds, batch));
+                rows.Add(Compare("RS256 JWT validation / L1 hit", "≥ 20×", r => r >= 20, () => Sink(l1.JwtRs256Validation()), () => Sink(l1.L1Hit()), rounds, batch));
+                rows.Add(Compare("Introspection cache hit / L1 hit", "≥ 3×", r => r >= 3, () => Sink(l1.IntrospectionCacheHit()), () => Sink(l1.L1Hit()), rounds, batch));
+            }
+            finally
+            {
+                l1.Cleanup();
+            }
+
+            var l2 = new L2HitBenchmarks();
+            l2.Setup();
+            try
+            {
+                rows.Add(Compare("L2 hit / bare Redis GET", "≤ 1.2×", r => r <= 1.2, () => Sink(Wait(l2.L2Hit())), () => Sink(Wait(l2.RedisGet())), rounds, batch));
+
+                // Where the L2 overhead goes (informational).
+                rows.Add(Compare("GET + the library's per-call timeout / GET", "(none)", null, () => Sink(Wait(l2.RedisGetWithTimeout())), () => Sink(Wait(l2.RedisGet())), rounds, batch));
+                rows.Add(Compare("GET + a shared deadline token / GET", "(none)", null, () => Sink(Wait(l2.RedisGetWithSharedDeadline())), () => Sink(Wait(l2.RedisGet())), rounds, batch));
+                rows.Add(Compare("GET + one thread-pool hop / GET", "(none)", null, () => Sink(Wait(l2.RedisGetThenThreadPoolHop())), () => Sink(Wait(l2.RedisGet())), rounds, batch));
+                rows.Add(Compare("L2 hit / GET + the library's per-call timeout", "(none)", null, () => Sink(Wait(l2.L2Hit())), () => Sink(Wait(l2.RedisGetWithTimeout())), rounds, batch));
+            }
+            finally
+            {
+                l2.Cleanup();
+            }
+        }
+
+        var cachedJwt = new JwtL1HitBenchmarks();
+        cachedJwt.Setup();
         try
         {
-            rows.Add(Compare("L1 hit / SHA-256 floor", "≤ 1.5×", r => r <= 1.5, () => Sink(l1.L1Hit()), () => Sink(l1.Sha256Floor()), rounds, batch));
-            rows.Add(Compare("RS256 JWT validation / L1 hit", "≥ 20×", r => r >= 20, () => Sink(l1.JwtRs256Validation()), () => Sink(l1.L1Hit()), rounds, batch));
-            rows.Add(Compare("Introspection cache hit / L1 hit", "≥ 3×", r => r >= 3, () => Sink(l1.IntrospectionCacheHit()), () => Sink(l1.L1Hit()), rounds, batch));
+            rows.Add(Compare("Cached JWT (L1 hit) / SHA-256 floor of the JWT", "≤ 1.1×", r => r <= 1.1, () => Sink(cachedJwt.JwtL1Hit()), () => Sink(cachedJwt.Sha256Floor()), rounds, batch));
+            rows.Add(Compare("The library's token hash / SHA-256 floor of the JWT", "(none)", null, () => Sink(cachedJwt.TokenHashCompute()), () => Sink(cachedJwt.Sha256Floor()), rounds, batch));
         }
         finally
         {
-            l1.Cleanup();
-        }
-
-        var l2 = new L2HitBenchmarks();
-        l2.Setup();
-        try
-        {
-            rows.Add(Compare("L2 hit / bare Redis GET", "≤ 1.2×", r => r <= 1.2, () => Sink(Wait(l2.L2Hit())), () => Sink(Wait(l2.RedisGet())), rounds, batch));
-
-            // Where the L2 overhead goes (informational).
-            rows.Add(Compare("GET + the library's per-call timeout / GET", "(none)", null, () => Sink(Wait(l2.RedisGetWithTimeout())), () => Sink(Wait(l2.RedisGet())), rounds, batch));
-            rows.Add(Compare("GET + a shared deadline token / GET", "(none)", null, () => Sink(Wait(l2.RedisGetWithSharedDeadline())), () => Sink(Wait(l2.RedisGet())), rounds, batch));
-            rows.Add(Compare("GET + one thread-pool hop / GET", "(none)", null, () => Sink(Wait(l2.RedisGetThenThreadPoolHop())), () => Sink(Wait(l2.RedisGet())), rounds, batch));
-            rows.Add(Compare("L2 hit / GET + the library's per-call timeout", "(none)", null, () => Sink(Wait(l2.L2Hit())), () => Sink(Wait(l2.RedisGetWithTimeout())), rounds, batch));
-        }
-        finally
-        {
-            l2.Cleanup();
+            cachedJwt.Cleanup();
         }
 
         var jwt = new JwtMissBenchmarks();

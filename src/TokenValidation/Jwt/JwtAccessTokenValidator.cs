@@ -86,10 +86,18 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
         }
 
         // The claims as the issuer wrote them, read by the same parser as userinfo and introspection answers.
-        var identity = IdentityJsonParser.ParseBase64Url(jwt.EncodedPayload, _issuer.DefaultScopes, _issuer.Source);
+        var identity = IdentityJsonParser.ParseBase64Url(Payload(jwt.EncodedToken), _issuer.DefaultScopes, _issuer.Source);
         return identity is null
             ? Reject(jwt.EncodedToken, "no sub", "The token has no subject.")
             : TokenCheckResult.Valid(identity);
+    }
+
+    // The payload segment of the compact JWS, read in place (JsonWebToken.EncodedPayload would copy it into a new string).
+    private static ReadOnlySpan<char> Payload(string encodedToken)
+    {
+        int first = encodedToken.IndexOf('.');
+        int second = encodedToken.IndexOf('.', first + 1);
+        return encodedToken.AsSpan(first + 1, second - first - 1);
     }
 
     private bool IsAllowed(string algorithm)
