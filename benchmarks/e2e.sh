@@ -6,11 +6,13 @@
 # is an L1 hit), one with no authentication at all. wrk drives each with the same request bytes (the Authorization
 # header is sent to both), alternating the two (order ABBA round by round) so drift in machine load hits both alike.
 #
-# Usage: benchmarks/e2e.sh [--quick] [--mode mcpbearer|scheme|middleware|all] [--rounds N] [--duration S] [--warmup S]
+# Usage: benchmarks/e2e.sh [--quick] [--mode mcpbearer|scheme|middleware|peers|all] [--rounds N] [--duration S] [--warmup S]
 #                          [--connections C] [--threads T]
 #   defaults: --mode all --rounds 6 --duration 10 --warmup 10 --connections 32 --threads 1
 #   modes (see TokenValidation.LoadHost/Program.cs): mcpbearer = the product's AddMcpBearer scheme (the §10 figure);
-#   scheme = a bare AuthenticationHandler over the core; middleware = the core alone in a tiny middleware.
+#   scheme = a bare AuthenticationHandler over the core; middleware = the core alone in a tiny middleware;
+#   peers = anonymous, McpBearer and JwtBearer (RS256 key in memory, same endpoint and scope policy) in one run, the
+#   three endpoints in a rotating order each round (not part of "all": run it on its own).
 #   --quick:  --rounds 2 --duration 3 --warmup 5 (a smoke run: its ratios are not for comparison)
 # Writes benchmarks/artifacts/e2e-<mode>.md (and the raw wrk output next to it).
 set -euo pipefail
@@ -53,8 +55,8 @@ trap stop_host EXIT
 
 # wrk against $1 for $2 seconds; prints requests/s. Any non-2xx answer or socket error fails the run.
 run_wrk() {
-  local url="$1" seconds="$2" result
-  result="$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $TOKEN" "$url")"
+  local url="$1" seconds="$2" token="${3:-$TOKEN}" result
+  result="$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$url")"
   printf '### %s (%ss)\n%s\n\n' "$url" "$seconds" "$result" >>"$raw"
   if grep -qE "Non-2xx|Socket errors" <<<"$result"; then
     echo "wrk reported errors for $url:" >&2
@@ -94,6 +96,55 @@ for mode in $modes; do
   [[ "$(status_of "$auth")" == 401 ]] || { echo "/hello with authentication and no token is not 401" >&2; exit 1; }
   [[ "$(status_of -H "Authorization: Bearer mat_unknownunknownunknown" "$auth")" == 401 ]] || { echo "/hello with authentication and an unknown token is not 401" >&2; exit 1; }
   [[ "$(status_of "$anon")" == 200 ]] || { echo "/hello without authentication is not 200" >&2; exit 1; }
+
+  if [[ "$mode" == peers ]]; then
+    jwt_base="$(sed -E 's/.* jwt=([^ ]+).*/\1/' <<<"$listening")"
+    jwt_token="$(sed -E 's/.* jwttoken=([^ ]+).*/\1/' <<<"$listening")"
+    jwt="$jwt_base/hello"
+    [[ "$(status_of -H "Authorization: Bearer $jwt_token" "$jwt")" == 200 ]] || { echo "/hello with JwtBearer and its token is not 200" >&2; exit 1; }
+    [[ "$(status_of "$jwt")" == 401 ]] || { echo "/hello with JwtBearer and no token is not 401" >&2; exit 1; }
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "== mode peers: warm-up ${warmup}s each (load average $load_before)"
+    run_wrk "$auth" "$warmup" >/dev/null
+    run_wrk "$jwt" "$warmup" "$jwt_token" >/dev/null
+    run_wrk "$anon" "$warmup" >/dev/null
+    mcp_rps=() jwt_rps=() anon_rps=()
+    for ((r = 1; r <= rounds; r++)); do
+      # Each round starts with the next of the three, so each endpoint is measured first, second and third in turn.
+      for k in 0 1 2; do
+        case $(((r + k) % 3)) in
+          0) mcp_rps[r]="$(run_wrk "$auth" "$duration")" ;;
+          1) jwt_rps[r]="$(run_wrk "$jwt" "$duration" "$jwt_token")" ;;
+          2) anon_rps[r]="$(run_wrk "$anon" "$duration")" ;;
+        esac
+      done
+      echo "   round $r: McpBearer ${mcp_rps[r]} req/s, JwtBearer ${jwt_rps[r]} req/s, anonymous ${anon_rps[r]} req/s"
+    done
+    load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+    stop_host
+    {
+      echo "### End-to-end, mode \`peers\`"
+      echo
+      echo "wrk -t$threads -c$connections, ${rounds} rounds × ${duration}s per endpoint after ${warmup}s warm-up each, the order rotating each round;"
+      echo "load average before $load_before, after $load_after. Same 94-byte endpoint; McpBearer (L1 hit, RequireScopes(\"mcp:tools\")) and JwtBearer (RS256 in memory, a policy requiring the scope)."
+      echo
+      echo "| round | McpBearer req/s | JwtBearer req/s | anonymous req/s | McpBearer / JwtBearer | McpBearer / anonymous |"
+      echo "|---:|---:|---:|---:|---:|---:|"
+      for ((r = 1; r <= rounds; r++)); do
+        awk -v r="$r" -v m="${mcp_rps[r]}" -v j="${jwt_rps[r]}" -v n="${anon_rps[r]}" 'BEGIN { printf "| %d | %.0f | %.0f | %.0f | %.3f | %.3f |\n", r, m, j, n, m / j, m / n }'
+      done
+      printf '%s\n' "${mcp_rps[@]}" | paste - <(printf '%s\n' "${jwt_rps[@]}") <(printf '%s\n' "${anon_rps[@]}") | awk '
+        { m += $1; j += $2; n += $3; k++ }
+        END {
+          printf "| **mean** | **%.0f** | **%.0f** | **%.0f** | **%.3f** | **%.3f** |\n\n", m / k, j / k, n / k, m / j, m / n
+          printf "McpBearer / JwtBearer throughput: **%.3f** (target ≥ 1.5: **%s**); McpBearer / anonymous: **%.3f**.\n", m / j, (m / j >= 1.5) ? "met" : "MISSED", m / n
+        }'
+    } >"$report"
+    echo
+    cat "$report"
+    echo
+    continue
+  fi
 
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "== mode $mode: warm-up ${warmup}s each (load average $load_before)"

@@ -11,10 +11,16 @@
 // --mode scheme: the same wiring with a bare AuthenticationHandler over ITokenValidationService (read the header,
 //   validate, a small ClaimsPrincipal): what any scheme pays, to tell framework cost from the product's handler.
 // --mode middleware: the core alone, in a tiny middleware (read the header, validate, 401 or next).
+// --mode peers: mcpbearer, plus a third application on its own port with what users run instead: JwtBearer with an
+//   in-memory RS256 key, the same endpoint and the same scope requirement; its JWT is printed as jwttoken=….
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using TokenValidation;
 using TokenValidation.AspNetCore;
 using TokenValidation.Benchmarks.Shared;
@@ -25,7 +31,7 @@ const string Token = "mat_01JD8Y2W6Q3K7R9T4V5X8Z0A1B2C3D4E5F6G7H8J9K0M";
 const string SchemeName = "Bench";
 
 string mode = "mcpbearer";
-int authPort = 0, anonPort = 0;
+int authPort = 0, anonPort = 0, jwtPort = 0;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -39,15 +45,18 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--anon-port":
             anonPort = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             break;
+        case "--jwt-port":
+            jwtPort = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            break;
         default:
             Console.Error.WriteLine($"Unknown argument {args[i]}");
             return 2;
     }
 }
 
-if (mode is not ("mcpbearer" or "scheme" or "middleware"))
+if (mode is not ("mcpbearer" or "scheme" or "middleware" or "peers"))
 {
-    Console.Error.WriteLine("--mode must be mcpbearer, scheme or middleware");
+    Console.Error.WriteLine("--mode must be mcpbearer, scheme, middleware or peers");
     return 2;
 }
 
@@ -77,7 +86,8 @@ authBuilder.Services.AddTokenValidation()
         o.AllowHttp = true;
     })
     .AddApiKeys();
-if (mode == "mcpbearer")
+bool mcpBearer = mode is "mcpbearer" or "peers";
+if (mcpBearer)
 {
     authBuilder.Services.AddAuthentication(McpBearerDefaults.AuthenticationScheme).AddMcpBearer(o =>
     {
@@ -92,7 +102,7 @@ else if (mode == "scheme")
 }
 
 var auth = authBuilder.Build();
-if (mode == "mcpbearer")
+if (mcpBearer)
 {
     auth.UseAuthentication();
     auth.UseAuthorization();
@@ -127,9 +137,61 @@ anon.MapGet("/hello", hello);
 anon.MapGet("/stats", () => Results.Text(
     $"{{\"mode\":\"{mode}\",\"userInfoCalls\":{standIn.UserInfoCalls}}}", "application/json"));
 
+// The peer users run instead (mode peers): JwtBearer, RS256 key in memory, the same endpoint and scope requirement.
+WebApplication? jwt = null;
+string jwtToken = "";
+if (mode == "peers")
+{
+    using var rsa = RSA.Create(2048);
+    var signing = new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: true)) { KeyId = "load-1" };
+    var verifying = new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: false)) { KeyId = "load-1" };
+    const string Issuer = "https://issuer.example.com", Audience = "https://mcp.example.com/mcp";
+    jwtToken = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = Issuer,
+        Audience = Audience,
+        Expires = DateTime.UtcNow.AddDays(1),
+        Claims = new Dictionary<string, object>
+        {
+            ["sub"] = "user_01JD8Y2W6Q3K7R9T4V5X8Z0A1B",
+            ["email"] = "ada.lovelace@example.com",
+            ["name"] = "Ada Lovelace",
+            ["org_id"] = "org_01JD8Y2W6Q3K7R9T4V5X8Z0A1B",
+            ["sid"] = "session_01JD8Y2W6Q3K7R9T4V5X8Z0A1B",
+            ["scope"] = "openid profile email mcp:tools",
+        },
+        SigningCredentials = new SigningCredentials(signing, SecurityAlgorithms.RsaSha256),
+    });
+
+    var jwtBuilder = CreateBuilder(jwtPort);
+    jwtBuilder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+    {
+        o.MapInboundClaims = false;
+        o.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = Issuer,
+            ValidAudience = Audience,
+            IssuerSigningKey = verifying,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        };
+    });
+    jwtBuilder.Services.AddAuthorization(o => o.AddPolicy("mcp:tools", p => p.RequireAuthenticatedUser()
+        .RequireAssertion(c => c.User.FindFirst("scope")?.Value.Split(' ').Contains("mcp:tools") == true)));
+    jwt = jwtBuilder.Build();
+    jwt.UseAuthentication();
+    jwt.UseAuthorization();
+    jwt.MapGet("/hello", hello).RequireAuthorization("mcp:tools");
+}
+
 await auth.StartAsync();
 await anon.StartAsync();
-Console.WriteLine($"LISTENING auth={Address(auth)} anon={Address(anon)} mode={mode}");
+if (jwt is not null)
+{
+    await jwt.StartAsync();
+}
+
+Console.WriteLine($"LISTENING auth={Address(auth)} anon={Address(anon)} mode={mode}"
+    + (jwt is null ? "" : $" jwt={Address(jwt)} jwttoken={jwtToken}"));
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -141,6 +203,11 @@ AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
 await Task.WhenAny(auth.WaitForShutdownAsync(stop.Token), anon.WaitForShutdownAsync(stop.Token));
 await auth.StopAsync();
 await anon.StopAsync();
+if (jwt is not null)
+{
+    await jwt.StopAsync();
+}
+
 return 0;
 
 static WebApplicationBuilder CreateBuilder(int port)
