@@ -83,6 +83,15 @@ internal static class Section10Report
         Ratio("JWT miss (first validation) / bare JsonWebTokenHandler",
             Pair(JwtMiss, nameof(JwtMissBenchmarks.JwtMiss), nameof(JwtMissBenchmarks.JwtMissRepeat)),
             Pair(JwtMiss, nameof(JwtMissBenchmarks.BareJsonWebTokenHandler), nameof(JwtMissBenchmarks.BareJsonWebTokenHandlerRepeat)), "≤ 1.1×", r => r <= 1.1);
+        const string Kinds = nameof(CachedTokenKindsBenchmarks);
+        Ratio("Cached introspection answer (L1 hit) / SHA-256 floor",
+            Pair(Kinds, nameof(CachedTokenKindsBenchmarks.CachedIntrospection), nameof(CachedTokenKindsBenchmarks.CachedIntrospectionRepeat)),
+            Pair(Kinds, nameof(CachedTokenKindsBenchmarks.Sha256FloorOpaque), nameof(CachedTokenKindsBenchmarks.Sha256FloorOpaqueRepeat)), "≤ 1.1×", r => r <= 1.1);
+        Allocation("Cached introspection answer allocated", Kinds, nameof(CachedTokenKindsBenchmarks.CachedIntrospection), 0, "0 B");
+        Ratio("Cached API key (L1 hit) / SHA-256 floor",
+            Pair(Kinds, nameof(CachedTokenKindsBenchmarks.CachedApiKey), nameof(CachedTokenKindsBenchmarks.CachedApiKeyRepeat)),
+            Pair(Kinds, nameof(CachedTokenKindsBenchmarks.Sha256FloorApiKey), nameof(CachedTokenKindsBenchmarks.Sha256FloorApiKeyRepeat)), "≤ 1.1×", r => r <= 1.1);
+        Allocation("Cached API key allocated", Kinds, nameof(CachedTokenKindsBenchmarks.CachedApiKey), 0, "0 B");
         Ratio("Cached JWT (L1 hit) / SHA-256 floor of the JWT",
             Pair(JwtHit, nameof(JwtL1HitBenchmarks.JwtL1Hit), nameof(JwtL1HitBenchmarks.JwtL1HitRepeat)),
             Pair(JwtHit, nameof(JwtL1HitBenchmarks.Sha256Floor), nameof(JwtL1HitBenchmarks.Sha256FloorRepeat)), "≤ 1.1×", r => r <= 1.1);
