@@ -52,8 +52,7 @@ public static class AuthKitLoginServiceCollectionExtensions
         services.TryAddSingleton<AuthKitCompletionClient>();
 
         // The pipeline's metrics, for an application that uses the Login URI without AddTokenValidation.
-        services.AddMetrics();
-        services.TryAddSingleton(static sp => new TokenValidationDiagnostics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        TokenValidationDiagnostics.TryAdd(services);
         services.AddHttpClient(AuthKitLoginDefaults.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(static () => new System.Net.Http.SocketsHttpHandler
             {

@@ -52,9 +52,8 @@ public static class TokenValidationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenValidationOptions>, TokenValidatorRoutesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenCacheOptions>>(validator));
 
-        services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(static sp => new TokenValidationDiagnostics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        TokenValidationDiagnostics.TryAdd(services);
         services.TryAddSingleton<DistributedTokenCache>();
         services.TryAddSingleton<TokenValidationService>();
         services.TryAddSingleton<ITokenValidationService>(sp => sp.GetRequiredService<TokenValidationService>());

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polly.CircuitBreaker;
 
 namespace TokenValidation.Diagnostics;
@@ -56,6 +58,16 @@ public sealed class TokenValidationDiagnostics : IDisposable
     private readonly Counter<long> _refreshes;
     private readonly Counter<long> _staleServed;
     private readonly Counter<long> _rateLimited;
+
+    /// <summary>
+    /// Registers the one instance every part of the library shares, by factory (the constructor is internal), whichever
+    /// registration runs first.
+    /// </summary>
+    internal static void TryAdd(IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton(static sp => new TokenValidationDiagnostics(sp.GetRequiredService<IMeterFactory>()));
+    }
 
     internal TokenValidationDiagnostics(IMeterFactory meterFactory)
     {

@@ -56,9 +56,8 @@ internal static class TokenValidationResilience
             return builder;
         }
 
-        services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<TokenValidationDiagnostics>();
+        TokenValidationDiagnostics.TryAdd(services);
         services.AddKeyedSingleton(name, (sp, _) => new UpstreamResilience(
             source,
             settings(sp).Options.Enabled,
