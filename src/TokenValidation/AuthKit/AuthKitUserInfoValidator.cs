@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenValidation.Caching;
@@ -41,8 +40,9 @@ internal sealed class AuthKitUserInfoValidator(
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // Raw values: the handler would format header objects back into these same strings on every call.
+        request.Headers.TryAddWithoutValidation("Authorization", string.Concat("Bearer ", token));
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
 
         // A backstop over the whole call, reading the body included: the pipeline's total timeout stops at the
         // response headers, and with the pipeline turned off this is the only bound. Real time, like every wait on
@@ -68,7 +68,7 @@ internal sealed class AuthKitUserInfoValidator(
         }
     }
 
-    private async Task<TokenCheckResult> ReadAsync(HttpResponseMessage response, string token, CancellationToken cancellationToken)
+    private async ValueTask<TokenCheckResult> ReadAsync(HttpResponseMessage response, string token, CancellationToken cancellationToken)
     {
         switch (response.StatusCode)
         {

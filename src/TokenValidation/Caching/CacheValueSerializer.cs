@@ -3,37 +3,34 @@ using System.Text.Json;
 namespace TokenValidation.Caching;
 
 /// <summary>
-/// Writes and reads level-2 values: one format byte, then source-generated JSON (optionally protected).
-/// Anything it cannot read back is <see langword="null"/>: a miss, never an error.
+/// Writes and reads level-2 values: one format byte, then the compact binary value (<see cref="CompactValueFormat"/>),
+/// optionally protected. Values of the earlier JSON format (format bytes 1 and 2) still read, so an upgrade keeps the
+/// shared cache warm. Anything it cannot read back is <see langword="null"/>: a miss, never an error.
 /// </summary>
 internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
 {
-    private const byte PlainV1 = 1;
-    private const byte ProtectedV1 = 2;
+    private const byte PlainJsonV1 = 1;
+    private const byte ProtectedJsonV1 = 2;
+    private const byte PlainCompactV2 = 3;
+    private const byte ProtectedCompactV2 = 4;
 
     public byte[] Serialize(CacheEntry entry, string key)
     {
-        var result = entry.Result;
-        var identity = result.Identity;
-        var value = new CachedValue
+        int size = CompactValueFormat.Measure(entry) ?? throw new ArgumentException("Only Valid and Invalid outcomes are stored.", nameof(entry));
+        if (protector is null)
         {
-            Outcome = result.Outcome,
-            ExpiresAtMs = entry.ExpiresAt.ToUnixTimeMilliseconds(),
-            Error = result.Error,
-            Description = result.ErrorDescription,
-            Subject = identity?.Subject,
-            Email = identity?.Email,
-            Name = identity?.Name,
-            Scopes = identity is { Scopes.Count: > 0 } ? [.. identity.Scopes] : null,
-            Claims = identity is { Claims.Count: > 0 } ? FlattenClaims(identity.Claims) : null,
-            Source = identity?.Source,
-            TokenExpiresAtMs = identity?.ExpiresAt?.ToUnixTimeMilliseconds(),
-        };
+            // Sized exactly, so the value Redis is given is the only buffer.
+            var plain = new byte[size + 1];
+            plain[0] = PlainCompactV2;
+            CompactValueFormat.Write(entry, plain.AsSpan(1));
+            return plain;
+        }
 
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(value, CachedValueJsonContext.Default.CachedValue);
-        byte[] payload = protector is null ? json : protector.Protect(key, json);
+        var plaintext = new byte[size];
+        CompactValueFormat.Write(entry, plaintext);
+        byte[] payload = protector.Protect(key, plaintext);
         var bytes = new byte[payload.Length + 1];
-        bytes[0] = protector is null ? PlainV1 : ProtectedV1;
+        bytes[0] = ProtectedCompactV2;
         payload.CopyTo(bytes, 1);
         return bytes;
     }
@@ -47,24 +44,36 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
 
         try
         {
-            byte[] json = bytes[0] switch
+            switch (bytes[0])
             {
-                PlainV1 when protector is null => bytes[1..],
-                ProtectedV1 when protector is not null => protector.Unprotect(key, bytes[1..]),
-                _ => [],
-            };
-            if (json.Length == 0)
-            {
-                return null;
+                case PlainCompactV2 when protector is null:
+                    return CompactValueFormat.Read(bytes.AsSpan(1));
+                case ProtectedCompactV2 when protector is not null:
+                    return CompactValueFormat.Read(protector.Unprotect(key, bytes[1..]));
+                case PlainJsonV1 when protector is null:
+                    return ReadJson(bytes[1..]);
+                case ProtectedJsonV1 when protector is not null:
+                    return ReadJson(protector.Unprotect(key, bytes[1..]));
+                default:
+                    return null;
             }
-
-            var value = JsonSerializer.Deserialize(json, CachedValueJsonContext.Default.CachedValue);
-            return value is null ? null : ToEntry(value);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidOperationException)
         {
             return null;
         }
+    }
+
+    // The format written before the compact one; kept for reading only.
+    private static CacheEntry? ReadJson(byte[] json)
+    {
+        if (json.Length == 0)
+        {
+            return null;
+        }
+
+        var value = JsonSerializer.Deserialize(json, CachedValueJsonContext.Default.CachedValue);
+        return value is null ? null : ToEntry(value);
     }
 
     private static CacheEntry? ToEntry(CachedValue value)
@@ -95,18 +104,6 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
         }
 
         return new CacheEntry(result, DateTimeOffset.FromUnixTimeMilliseconds(value.ExpiresAtMs));
-    }
-
-    private static string[] FlattenClaims(IReadOnlyList<TokenClaim> claims)
-    {
-        var flat = new string[claims.Count * 2];
-        for (int i = 0; i < claims.Count; i++)
-        {
-            flat[2 * i] = claims[i].Type;
-            flat[(2 * i) + 1] = claims[i].Value;
-        }
-
-        return flat;
     }
 
     private static TokenClaim[] UnflattenClaims(string[]? flat)

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace TokenValidation.Caching;
 
-/// <summary>The level-2 value: an outcome and identity, never the token. Short names keep Redis values small.</summary>
+/// <summary>The level-2 value of the first (JSON) format, read only so values written before an upgrade still hit; never the token.</summary>
 internal sealed class CachedValue
 {
     [JsonPropertyName("o")] public TokenValidationOutcome Outcome { get; set; }

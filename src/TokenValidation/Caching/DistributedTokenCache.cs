@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,9 +49,12 @@ internal sealed class DistributedTokenCache
 
     public string GetKey(in TokenHash hash)
     {
+        // Unpadded base64url of the hash, encoded on the stack so the key is the only string made.
         Span<byte> bytes = stackalloc byte[TokenHash.Size];
         hash.WriteTo(bytes);
-        return _keyPrefix + Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Span<char> chars = stackalloc char[Base64Url.GetEncodedLength(TokenHash.Size)];
+        int written = Base64Url.EncodeToChars(bytes, chars);
+        return string.Concat(_keyPrefix.AsSpan(), chars[..written]);
     }
 
     public async ValueTask<CacheEntry?> GetAsync(TokenHash hash, CancellationToken cancellationToken)

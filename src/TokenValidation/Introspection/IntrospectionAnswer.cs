@@ -51,7 +51,7 @@ internal sealed class IntrospectionAnswer(IntrospectionOptions options, Audience
                     return Broken("iss is not a string");
                 }
 
-                if (!string.Equals(iss.GetString(), options.Issuer, StringComparison.Ordinal))
+                if (options.Issuer is null || !iss.ValueEquals(options.Issuer))
                 {
                     return (TokenCheckResult.Invalid("The token was issued by another authorization server."), "wrong issuer");
                 }
@@ -94,7 +94,7 @@ internal sealed class IntrospectionAnswer(IntrospectionOptions options, Audience
             return Broken("sub is not a string");
         }
 
-        if (!hasSubject || string.IsNullOrEmpty(sub.GetString()))
+        if (!hasSubject || sub.ValueEquals(""u8))
         {
             if (!root.TryGetProperty("client_id", out var clientId) || clientId.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(clientId.GetString()))
             {
@@ -104,23 +104,13 @@ internal sealed class IntrospectionAnswer(IntrospectionOptions options, Audience
             body = WithSubject(root, clientId.GetString()!);
         }
 
-        var parsed = IdentityJsonParser.Parse(body.Span, options.DefaultScopes, TokenSources.Introspection);
-        if (parsed is null)
+        // "active" is the protocol's, not the token's; exp is kept even when the server sends it as a fraction.
+        var identity = IdentityJsonParser.Parse(body.Span, options.DefaultScopes, TokenSources.Introspection, ignoredMember: "active", hasExpiry: true, expiresAt: expiresAt);
+        if (identity is null)
         {
             return Broken("answer could not be read as an identity");
         }
 
-        // "active" is the protocol's, not the token's; exp is kept even when the server sends it as a fraction.
-        var identity = new TokenIdentity
-        {
-            Subject = parsed.Subject,
-            Email = parsed.Email,
-            Name = parsed.Name,
-            Scopes = parsed.Scopes,
-            Claims = [.. parsed.Claims.Where(c => c.Type != "active")],
-            Source = parsed.Source,
-            ExpiresAt = expiresAt,
-        };
         return (TokenCheckResult.Valid(identity), "active");
     }
 

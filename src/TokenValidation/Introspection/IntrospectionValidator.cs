@@ -22,11 +22,14 @@ internal sealed class IntrospectionValidator : ITokenValidator
     /// <summary>The named client that calls the introspection endpoint and reads the metadata; the application may add handlers to it.</summary>
     public const string HttpClientName = "TokenValidation.Introspection";
 
+    private static ReadOnlySpan<byte> FormTokenName => "token="u8;
+
     private readonly IntrospectionOptions _options;
     private readonly IntrospectionAnswer _answers;
     private readonly IntrospectionEndpointResolver _endpoints;
     private readonly string _configurationKey;
-    private readonly string? _basicCredentials;
+    private readonly string? _basicAuthorization;
+    private readonly byte[] _formTail;
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _time;
     private readonly TokenValidationDiagnostics _diagnostics;
@@ -52,9 +55,12 @@ internal sealed class IntrospectionValidator : ITokenValidator
         _logger = logger;
 
         // RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined, so a ':' in either survives.
-        _basicCredentials = options.ClientAuthentication == IntrospectionClientAuthentication.ClientSecretBasic
-            ? Convert.ToBase64String(Encoding.UTF8.GetBytes(FormEncode(options.ClientId!) + ":" + FormEncode(options.ClientSecret!)))
+        _basicAuthorization = options.ClientAuthentication == IntrospectionClientAuthentication.ClientSecretBasic
+            ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(FormEncode(options.ClientId!) + ":" + FormEncode(options.ClientSecret!)))
             : null;
+        _formTail = Encoding.UTF8.GetBytes(_basicAuthorization is not null
+            ? "&token_type_hint=access_token"
+            : "&token_type_hint=access_token&client_id=" + FormEncode(options.ClientId!) + "&client_secret=" + FormEncode(options.ClientSecret!));
     }
 
     public async ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
@@ -107,26 +113,27 @@ internal sealed class IntrospectionValidator : ITokenValidator
         }
     }
 
+    // The form is written straight to bytes: only the token varies, so the rest is encoded once (see the constructor).
     private HttpRequestMessage CreateRequest(Uri endpoint, string token)
     {
-        List<KeyValuePair<string, string>> form = [new("token", token), new("token_type_hint", "access_token")];
-        var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
-        if (_basicCredentials is not null)
+        string encodedToken = FormEncode(token);
+        var form = new byte[FormTokenName.Length + Encoding.UTF8.GetByteCount(encodedToken) + _formTail.Length];
+        FormTokenName.CopyTo(form);
+        int written = FormTokenName.Length + Encoding.UTF8.GetBytes(encodedToken, form.AsSpan(FormTokenName.Length));
+        _formTail.CopyTo(form.AsSpan(written));
+
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(form) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded");
+        if (_basicAuthorization is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _basicCredentials);
-        }
-        else
-        {
-            form.Add(new("client_id", _options.ClientId!));
-            form.Add(new("client_secret", _options.ClientSecret!));
+            request.Headers.TryAddWithoutValidation("Authorization", _basicAuthorization);
         }
 
-        request.Content = new FormUrlEncodedContent(form);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
         return request;
     }
 
-    private async Task<TokenCheckResult> ReadAsync(HttpResponseMessage response, Uri endpoint, string token, CancellationToken cancellationToken)
+    private async ValueTask<TokenCheckResult> ReadAsync(HttpResponseMessage response, Uri endpoint, string token, CancellationToken cancellationToken)
     {
         switch (response.StatusCode)
         {

@@ -17,11 +17,19 @@ internal static class IdentityJsonParser
     private const int LinearScopeCheckLimit = 16;
 
     /// <summary>The identity <paramref name="json"/> describes, or <see langword="null"/> when it is not a JSON object with one non-empty string <c>sub</c>.</summary>
-    public static TokenIdentity? Parse(ReadOnlySpan<byte> json, IEnumerable<string> defaultScopes, string source)
+    public static TokenIdentity? Parse(ReadOnlySpan<byte> json, IEnumerable<string> defaultScopes, string source) =>
+        Parse(json, defaultScopes, source, ignoredMember: null, hasExpiry: false, expiresAt: null);
+
+    /// <summary>
+    /// As <see cref="Parse(ReadOnlySpan{byte}, IEnumerable{string}, string)"/>, dropping the member
+    /// <paramref name="ignoredMember"/> (a protocol member, not a claim) and, when <paramref name="hasExpiry"/>, taking
+    /// <paramref name="expiresAt"/> as the identity's expiry instead of reading <c>exp</c> as one.
+    /// </summary>
+    public static TokenIdentity? Parse(ReadOnlySpan<byte> json, IEnumerable<string> defaultScopes, string source, string? ignoredMember, bool hasExpiry, DateTimeOffset? expiresAt)
     {
         try
         {
-            return ParseObject(json, defaultScopes, source);
+            return ParseObject(json, defaultScopes, source, ignoredMember, hasExpiry, expiresAt);
         }
         catch (JsonException)
         {
@@ -50,7 +58,7 @@ internal static class IdentityJsonParser
         }
     }
 
-    private static TokenIdentity? ParseObject(ReadOnlySpan<byte> json, IEnumerable<string> defaultScopes, string source)
+    private static TokenIdentity? ParseObject(ReadOnlySpan<byte> json, IEnumerable<string> defaultScopes, string source, string? ignoredMember, bool hasExpiry, DateTimeOffset? expiryOverride)
     {
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -65,6 +73,13 @@ internal static class IdentityJsonParser
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var member = Member(ref reader);
+            if (member == KnownMember.Other && ignoredMember is not null && reader.ValueTextEquals(ignoredMember))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
             string? claimType = member == KnownMember.Other ? reader.GetString() : null;
             reader.Read();
             switch (member)
@@ -112,7 +127,7 @@ internal static class IdentityJsonParser
             Scopes = scopes is null ? [.. defaultScopes] : Distinct(scopes),
             Claims = claims,
             Source = source,
-            ExpiresAt = expiresAt,
+            ExpiresAt = hasExpiry ? expiryOverride : expiresAt,
         };
     }
 

@@ -19,7 +19,7 @@ internal static class BoundedContent
     /// As <see cref="ReadAsync"/>, into a buffer rented from the shared pool (the hot paths parse it once and dispose
     /// it), so a cache miss does not allocate the body.
     /// </summary>
-    public static async Task<PooledBody?> ReadPooledAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    public static async ValueTask<PooledBody?> ReadPooledAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {
         long? announced = content.Headers.ContentLength;
         if (announced > maxBytes)
