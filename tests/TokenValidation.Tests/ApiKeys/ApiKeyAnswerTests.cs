@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenValidation.ApiKeys;
 
@@ -9,10 +8,29 @@ public sealed class ApiKeyAnswerTests
 {
     private static readonly ApiKey Key = ApiKeyGenerator.Generate();
 
-    private static ApiKeyValidator Validator(ApiKeyDescriptor descriptor, FakeTimeProvider? time = null) => new(
+    private static ApiKeyValidator Validator(ApiKeyDescriptor descriptor, FakeTimeProvider? time = null, FakeLogger<ApiKeyValidator>? logger = null) => new(
         new ConfigurationApiKeyStore(Options.Create(new ApiKeyOptions { Keys = { descriptor } })),
         time ?? new FakeTimeProvider(),
-        NullLogger<ApiKeyValidator>.Instance);
+        logger ?? new FakeLogger<ApiKeyValidator>());
+
+    [Fact]
+    public async Task Each_rejection_is_logged_with_the_key_name_and_reason_and_never_the_key()
+    {
+        var logger = new FakeLogger<ApiKeyValidator>();
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var validator = Validator(new ApiKeyDescriptor { Name = "old-bot", Hash = Key.Hash, ExpiresAt = time.GetUtcNow() }, time, logger);
+
+        await validator.ValidateAsync("wcd_someone_else", default);
+        await validator.ValidateAsync(Key.Key, default);
+
+        var messages = logger.Collector.GetSnapshot().Select(r => r.Message).ToList();
+        Assert.Equal(2, messages.Count);
+        Assert.StartsWith("API key (unknown) rejected for token ", messages[0], StringComparison.Ordinal);
+        Assert.EndsWith(": unknown key", messages[0], StringComparison.Ordinal);
+        Assert.StartsWith("API key old-bot rejected for token ", messages[1], StringComparison.Ordinal);
+        Assert.EndsWith(": expired", messages[1], StringComparison.Ordinal);
+        Assert.All(messages, m => Assert.DoesNotContain(Key.Key, m, StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task An_unknown_key_is_invalid_saying_it_is_not_recognised()
