@@ -1,22 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 using TokenValidation.AspNetCore.Caching;
 using TokenValidation.AspNetCore.Tests.Infrastructure;
-using TokenValidation.Caching;
 using TokenValidation.Testing;
 
 namespace TokenValidation.AspNetCore.Tests;
 
 /// <summary>Level-2 values encrypted with ASP.NET Core Data Protection.</summary>
-public sealed class DataProtectionCacheTests : IClassFixture<AuthKitFixture>
+public sealed class DataProtectionCacheTests : IClassFixture<AuthKitFixture>, IClassFixture<RedisServerFixture>
 {
     private readonly AuthKitStandIn _authKit;
+    private readonly RedisServerFixture _redis;
 
-    public DataProtectionCacheTests(AuthKitFixture fixture) => _authKit = fixture.Reset();
+    public DataProtectionCacheTests(AuthKitFixture fixture, RedisServerFixture redis)
+    {
+        _authKit = fixture.Reset();
+        _redis = redis;
+    }
 
     [Fact]
     public void Protector_round_trips_and_rejects_tampering_and_foreign_keys()
@@ -39,43 +40,57 @@ public sealed class DataProtectionCacheTests : IClassFixture<AuthKitFixture>
     [Fact]
     public async Task Replicas_sharing_a_key_ring_read_each_others_protected_entries_and_redis_never_sees_the_email()
     {
-        var redis = new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
+        await _redis.FlushAllAsync();
+        var instance = "dp-" + Guid.NewGuid().ToString("N");
         var keyRing = new EphemeralDataProtectionProvider();
         var token = AuthKitFixture.NewToken();
         _authKit.AddUser(token, "user_dp", "secret.person@example.com", "Secret Person");
 
-        await using var first = Replica(redis, keyRing);
+        await using var first = Replica(instance, keyRing);
         var result = await first.GetRequiredService<ITokenValidationService>().ValidateAsync(token);
-        var stored = await redis.GetAsync(first.GetRequiredService<DistributedTokenCache>().GetKey(TokenHash.Compute(token)));
+        var keys = await _redis.KeysAsync();
 
-        await using var second = Replica(redis, keyRing);
+        await using var second = Replica(instance, keyRing);
         var fromSecond = await second.GetRequiredService<ITokenValidationService>().ValidateAsync(token);
 
         Assert.True(result.IsValid);
-        Assert.NotNull(stored);
-        Assert.DoesNotContain("secret.person", Encoding.UTF8.GetString(stored), StringComparison.Ordinal);
+        // Everything the real redis-server holds, read with its own commands: one entry, and no field of it names the user.
+        var key = Assert.Single(keys);
+        var fields = await _redis.HashGetAllAsync(key);
+        Assert.NotEmpty(fields);
+        foreach (var value in fields.Values)
+        {
+            Assert.DoesNotContain("secret.person", Encoding.UTF8.GetString(value), StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Secret Person", Encoding.UTF8.GetString(value), StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotContain("secret.person", key, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("secret.person@example.com", fromSecond.Identity?.Email);
         Assert.Equal(1, _authKit.UserInfoCalls);
 
         // A replica with another key ring cannot read the value: a miss, answered by AuthKit, never an error.
-        await using var stranger = Replica(redis, new EphemeralDataProtectionProvider());
+        await using var stranger = Replica(instance, new EphemeralDataProtectionProvider());
         var fromStranger = await stranger.GetRequiredService<ITokenValidationService>().ValidateAsync(token);
         Assert.True(fromStranger.IsValid);
         Assert.Equal(2, _authKit.UserInfoCalls);
     }
 
-    private ServiceProvider Replica(IDistributedCache redis, IDataProtectionProvider keyRing)
+    private ServiceProvider Replica(string instanceName, IDataProtectionProvider keyRing)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(redis);
+        services.AddStackExchangeRedisCache(o => o.Configuration = _redis.ConnectionString);
         services.AddTokenValidation()
             .AddAuthKit(o =>
             {
                 o.Authority = _authKit.Authority;
                 o.AllowHttp = true;
             })
-            .AddDistributedCache()
+            .AddDistributedCache(o =>
+            {
+                o.InstanceName = instanceName;
+                o.DistributedCacheTimeout = TimeSpan.FromSeconds(5);
+            })
             .ProtectDistributedCacheValues();
         services.AddSingleton(keyRing);
         return services.BuildServiceProvider();

@@ -51,16 +51,20 @@ public sealed class SingleFlightTests
     [Fact]
     public async Task A_failed_call_goes_only_to_its_waiters_and_the_next_request_starts_afresh()
     {
-        await using var host = await CoreHost.StartAsync();
+        await using var host = await CoreHost.StartAsync(NoRetry);
         host.AuthKit.AddUser(Token, "user_01");
         host.AuthKit.RespondWith(500, delay: TimeSpan.FromMilliseconds(300));
 
         var failed = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => host.Validation.ValidateAsync(Token).AsTask()));
+        var callsForTheFailure = host.AuthKit.UserInfoCalls;
         host.AuthKit.ResetBehavior();
         var next = await host.Validation.ValidateAsync(Token);
 
         Assert.All(failed, r => Assert.Equal(TokenValidationOutcome.Unavailable, r.Outcome));
+        // The ten shared one failed call; the failure was not remembered, so the next request made its own.
+        Assert.Equal(1, callsForTheFailure);
         Assert.Equal(TokenValidationOutcome.Valid, next.Outcome);
+        Assert.Equal(2, host.AuthKit.UserInfoCalls);
     }
 
     [Fact]

@@ -48,14 +48,18 @@ public sealed class RedisInvalidationTests : IClassFixture<RedisServerFixture>, 
         var started = Stopwatch.GetTimestamp();
         await first.Validation.InvalidateAsync(token);
         TokenCheckResult seen;
+        TimeSpan asked;
         do
         {
+            // When the answer is no longer the cached one, the entry was gone before this call began: the propagation
+            // time is measured to the call's start, not to the end of the issuer call it then makes.
+            asked = Stopwatch.GetElapsedTime(started);
             seen = await second.Validation.ValidateAsync(token);
         }
-        while (seen.IsValid && Stopwatch.GetElapsedTime(started) < WithinASecond + WithinASecond);
+        while (seen.IsValid && asked < WithinASecond + WithinASecond);
 
         Assert.Equal(TokenValidationOutcome.Invalid, seen.Outcome);
-        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.Zero, WithinASecond);
+        Assert.InRange(asked, TimeSpan.Zero, WithinASecond);
         Assert.Equal(TokenValidationOutcome.Invalid, (await first.Validation.ValidateAsync(token)).Outcome);
 
         // Without a channel, a replica keeps its entry until the L1 lifetime ends: the bound the README states.

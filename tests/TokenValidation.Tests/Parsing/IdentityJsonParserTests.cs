@@ -50,6 +50,23 @@ public sealed class IdentityJsonParserTests
     }
 
     [Fact]
+    public void A_string_inside_an_object_in_a_scope_array_is_never_a_scope()
+    {
+        Assert.Equal(["read"], Parse("""{"sub":"s","scope":[{"x":"admin"},["write"],"read"]}""")!.Scopes);
+    }
+
+    [Fact]
+    public void A_scope_member_that_is_an_object_is_skipped_whole_and_cannot_smuggle_a_second_sub()
+    {
+        var identity = Parse("""{"sub":"s","scope":{"sub":"other","x":"admin"},"email":"a@example.com"}""", "mcp:tools");
+
+        Assert.NotNull(identity);
+        Assert.Equal("s", identity.Subject);
+        Assert.Equal("a@example.com", identity.Email);
+        Assert.DoesNotContain("admin", identity.Scopes);
+    }
+
+    [Fact]
     public void A_long_scope_list_with_repeats_is_deduplicated_in_order()
     {
         var scopes = string.Join(' ', Enumerable.Range(0, 5000).Select(i => $"s{i % 100}"));

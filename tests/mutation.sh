@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Mutation testing with Stryker.NET, one run per source folder so each run takes minutes, not hours.
+#   tests/mutation.sh                      every folder below, in order
+#   tests/mutation.sh Parsing ApiKeys      only these folders (AspNetCore folders: AspNetCore/Challenges, ...)
+# Reports: StrykerOutput/<project>/<folder>/ (git-ignored), html and json. Prints one score line per folder and a
+# summary table at the end. Not part of test.sh: too slow for every run.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+
+# Stryker 5.1.0 as a local tool (dotnet-tools.json at the repository root).
+if ! dotnet tool run dotnet-stryker --version >/dev/null 2>&1; then
+  dotnet tool restore >/dev/null
+fi
+
+core_tests="tests/TokenValidation.Tests"
+asp_tests="tests/TokenValidation.AspNetCore.Tests"
+
+# folder | source project file name | test project | test filter (dotnet test syntax; the tests of that folder's rules)
+folders=(
+  "Parsing|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Parsing|FullyQualifiedName~TokenValidation.Tests.Fuzz"
+  "ApiKeys|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.ApiKeys"
+  "Audience|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Jwt|FullyQualifiedName~TokenValidation.Tests.Introspection"
+  "Caching|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Caching|FullyQualifiedName~TokenValidation.Tests.Redis|FullyQualifiedName~TokenValidation.Tests.Invalidation"
+  "Resilience|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Resilience"
+  "Jwt|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Jwt"
+  "Introspection|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Introspection"
+  "AuthKit|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.AuthKit"
+  "Upstream|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Upstream"
+  "Health|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Health"
+  "Diagnostics|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Observability"
+  "AspNetCore/Challenges|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ChallengeTests"
+  "AspNetCore/Authorization|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ScopeHierarchyTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.StepUp"
+  "AspNetCore/Metadata|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~Metadata"
+  "AspNetCore/Caching|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Caching|FullyQualifiedName~DataProtectionCacheTests"
+  "AspNetCore/UserMapping|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.UserMapping"
+)
+
+wanted=("$@")
+summary=()
+
+# Mutation score as Stryker counts it: (killed + timeout) / (killed + timeout + survived + no coverage).
+score_of() {
+  jq -r '
+    [.files[].mutants[].status] as $s
+    | ($s | map(select(. == "Killed" or . == "Timeout")) | length) as $k
+    | ($s | map(select(. == "Survived")) | length) as $sv
+    | ($s | map(select(. == "NoCoverage")) | length) as $nc
+    | if ($k + $sv + $nc) == 0 then "n/a (no mutants)"
+      else "\(($k * 1000 / ($k + $sv + $nc) | floor) / 10)% (killed \($k), survived \($sv), no coverage \($nc))" end' "$1"
+}
+
+for row in "${folders[@]}"; do
+  IFS='|' read -r folder project tests filter <<<"$row"
+  filter="${row#*|*|*|}"
+  if [ "${#wanted[@]}" -gt 0 ]; then
+    match=0
+    for w in "${wanted[@]}"; do [ "$w" = "$folder" ] && match=1; done
+    [ "$match" -eq 1 ] || continue
+  fi
+  src_folder="${folder#AspNetCore/}"
+  out="$root/StrykerOutput/${project%.csproj}/$src_folder"
+  rm -rf "$out"
+  mkdir -p "$out"
+  echo "mutation.sh: $folder (tests: $filter)"
+  started=$(date +%s)
+  (
+    cd "$tests"
+    nice -n 10 dotnet tool run dotnet-stryker \
+      --project "$project" \
+      --mutate "**/$src_folder/**/*.cs" \
+      --test-case-filter "$filter" \
+      --concurrency 1 \
+      --configuration Release \
+      --reporter Json --reporter Html --reporter Progress \
+      --skip-version-check \
+      --output "$out"
+  ) >"$out/stryker.log" 2>&1 || { echo "mutation.sh: Stryker failed for $folder: see $out/stryker.log" >&2; summary+=("$folder: failed"); continue; }
+  report=$(find "$out" -name mutation-report.json | head -n1)
+  line="$folder: $(score_of "$report") in $(($(date +%s) - started)) s"
+  echo "mutation.sh: $line"
+  summary+=("$line")
+done
+
+echo
+echo "Mutation scores (reports under StrykerOutput/):"
+printf '  %s\n' "${summary[@]}"
