@@ -75,24 +75,6 @@ public sealed class DataProtectionCacheTests : IClassFixture<AuthKitFixture>, IC
         Assert.Equal(2, _authKit.UserInfoCalls);
     }
 
-    private ServiceProvider Replica(string instanceName, IDataProtectionProvider keyRing)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddStackExchangeRedisCache(o => o.Configuration = _redis.ConnectionString);
-        services.AddTokenValidation()
-            .AddAuthKit(o =>
-            {
-                o.Authority = _authKit.Authority;
-                o.AllowHttp = true;
-            })
-            .AddDistributedCache(o =>
-            {
-                o.InstanceName = instanceName;
-                o.DistributedCacheTimeout = TimeSpan.FromSeconds(5);
-            })
-            .ProtectDistributedCacheValues();
-        services.AddSingleton(keyRing);
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider Replica(string instanceName, IDataProtectionProvider keyRing) =>
+        Caching.ProtectedRedisReplica.Build(_redis.ConnectionString, _authKit.Authority, instanceName, keyRing);
 }

@@ -60,24 +60,6 @@ public sealed class ProtectedValueBindingTests : IClassFixture<AuthKitFixture>, 
         Assert.Equal(2, _authKit.UserInfoCalls);
     }
 
-    private ServiceProvider Replica(string instanceName, IDataProtectionProvider keyRing)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddStackExchangeRedisCache(o => o.Configuration = _redis.ConnectionString);
-        services.AddTokenValidation()
-            .AddAuthKit(o =>
-            {
-                o.Authority = _authKit.Authority;
-                o.AllowHttp = true;
-            })
-            .AddDistributedCache(o =>
-            {
-                o.InstanceName = instanceName;
-                o.DistributedCacheTimeout = TimeSpan.FromSeconds(5);
-            })
-            .ProtectDistributedCacheValues();
-        services.AddSingleton(keyRing);
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider Replica(string instanceName, IDataProtectionProvider keyRing) =>
+        ProtectedRedisReplica.Build(_redis.ConnectionString, _authKit.Authority, instanceName, keyRing);
 }
