@@ -10,8 +10,10 @@ namespace TokenValidation.Tests.Invalidation;
 
 /// <summary>
 /// Invalidation across replicas over Redis pub/sub: two hosts (two service containers, as two replicas would be) on one
-/// real redis-server and one AuthKit stand-in.
+/// real redis-server and one AuthKit stand-in. Runs alone: the one-second bound is real time over real sockets, and
+/// the parallel classes' load once delayed delivery past it on a 2-core CI machine.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class RedisInvalidationTests : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private const string ChannelPrefix = "tokenvalidation:v1:invalidate:";
@@ -56,8 +58,9 @@ public sealed class RedisInvalidationTests : IClassFixture<RedisServerFixture>, 
             asked = Stopwatch.GetElapsedTime(started);
             seen = await second.Validation.ValidateAsync(token);
         }
-        while (seen.IsValid && asked < WithinASecond + WithinASecond);
+        while (seen.IsValid && asked < TimeSpan.FromSeconds(10));
 
+        // Waiting well past the bound tells "late" (the time is reported) from "never" (still valid).
         Assert.Equal(TokenValidationOutcome.Invalid, seen.Outcome);
         Assert.InRange(asked, TimeSpan.Zero, WithinASecond);
         Assert.Equal(TokenValidationOutcome.Invalid, (await first.Validation.ValidateAsync(token)).Outcome);
