@@ -20,7 +20,8 @@ fi
 core_tests="tests/TokenValidation.Tests"
 asp_tests="tests/TokenValidation.AspNetCore.Tests"
 
-# folder | source project file name | test project | test filter (dotnet test syntax; the tests of that folder's rules)
+# folder | source project file name | test project | test filter (dotnet test syntax; the tests of that folder's rules;
+# empty: the whole test project, for code every request passes through). "Root" is the project's own top-level files.
 folders=(
   "Parsing|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Parsing|FullyQualifiedName~TokenValidation.Tests.Fuzz"
   "ApiKeys|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.ApiKeys"
@@ -33,11 +34,18 @@ folders=(
   "Upstream|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Upstream"
   "Health|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Health"
   "Diagnostics|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Observability"
+  "DependencyInjection|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core"
+  "Root|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core|FullyQualifiedName~TokenValidation.Tests.Garbage"
   "AspNetCore/Challenges|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ChallengeTests"
-  "AspNetCore/Authorization|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ScopeHierarchyTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.StepUp"
+  "AspNetCore/Authorization|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ScopeHierarchyTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.StepUp|FullyQualifiedName~OfflineAccessTests"
   "AspNetCore/Metadata|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~Metadata"
   "AspNetCore/Caching|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Caching|FullyQualifiedName~DataProtectionCacheTests"
   "AspNetCore/UserMapping|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.UserMapping"
+  "AspNetCore/Cors|TokenValidation.AspNetCore.csproj|$asp_tests|"
+  "AspNetCore/DependencyInjection|TokenValidation.AspNetCore.csproj|$asp_tests|"
+  "AspNetCore/Diagnostics|TokenValidation.AspNetCore.csproj|$asp_tests|"
+  "AspNetCore/LoginBridge|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.LoginBridge"
+  "AspNetCore/Root|TokenValidation.AspNetCore.csproj|$asp_tests|"
 )
 
 wanted=("$@")
@@ -64,17 +72,30 @@ for row in "${folders[@]}"; do
   fi
   src_folder="${folder#AspNetCore/}"
   out="$root/StrykerOutput/${project%.csproj}/$src_folder"
+  if [ "$src_folder" = "Root" ]; then
+    # The top-level files only: every sub-folder is excluded (each has its own row).
+    mutate=(--mutate "**/*.cs")
+    for sub in "$root/src/${project%.csproj}"/*/; do
+      name=$(basename "$sub")
+      case "$name" in bin|obj) continue ;; esac
+      mutate+=(--mutate "!**/$name/**/*.cs")
+    done
+  else
+    mutate=(--mutate "**/$src_folder/**/*.cs")
+  fi
+  filter_args=()
+  [ -n "$filter" ] && filter_args=(--test-case-filter "$filter")
   rm -rf "$out"
   mkdir -p "$out"
-  echo "mutation.sh: $folder (tests: $filter)"
+  echo "mutation.sh: $folder (tests: ${filter:-all of $tests})"
   started=$(date +%s)
   (
     cd "$tests"
     nice -n 10 dotnet tool run dotnet-stryker \
       --project "$project" \
-      --mutate "**/$src_folder/**/*.cs" \
-      --test-case-filter "$filter" \
-      --concurrency 1 \
+      "${mutate[@]}" \
+      "${filter_args[@]}" \
+      --concurrency "${MUTATION_CONCURRENCY:-1}" \
       --configuration Release \
       --reporter Json --reporter Html --reporter Progress \
       --skip-version-check \
