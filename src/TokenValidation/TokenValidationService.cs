@@ -191,7 +191,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
     }
 
     /// <summary>One call to the route's validator inside its bulkhead, then the enrichers on a valid identity.</summary>
-    private async Task<TokenCheckResult> ValidateUpstreamAsync(string token, TokenHash key, TokenRoute route)
+    private async ValueTask<TokenCheckResult> ValidateUpstreamAsync(string token, TokenHash key, TokenRoute route)
     {
         var bulkhead = route.Bulkhead;
         if (bulkhead is not null && !bulkhead.TryEnter())
@@ -222,10 +222,12 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
             return result.RetryAfter is null ? Unavailable(result.ErrorDescription ?? "The token could not be checked.") : result;
         }
 
-        return result is { Outcome: TokenValidationOutcome.Valid, Identity: { } identity } ? await EnrichAsync(result, identity, key).ConfigureAwait(false) : result;
+        return result is { Outcome: TokenValidationOutcome.Valid, Identity: { } identity } && _enrichers.Length > 0
+            ? await EnrichAsync(result, identity, key).ConfigureAwait(false)
+            : result;
     }
 
-    private async Task<TokenCheckResult> EnrichAsync(TokenCheckResult result, TokenIdentity identity, TokenHash key)
+    private async ValueTask<TokenCheckResult> EnrichAsync(TokenCheckResult result, TokenIdentity identity, TokenHash key)
     {
         foreach (var enricher in _enrichers)
         {

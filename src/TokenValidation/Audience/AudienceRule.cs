@@ -34,7 +34,8 @@ internal sealed class AudienceRule
 
         foreach (var audience in audiences)
         {
-            if (!string.IsNullOrEmpty(audience) && _accepted.Contains(Canonical(audience)))
+            // An audience already in canonical form (what issuers write back) is found without parsing it as a URL.
+            if (!string.IsNullOrEmpty(audience) && (_accepted.Contains(audience) || _accepted.Contains(Canonical(audience))))
             {
                 return true;
             }

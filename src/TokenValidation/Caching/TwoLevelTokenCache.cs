@@ -56,7 +56,7 @@ internal sealed class TwoLevelTokenCache
     }
 
     /// <summary>Asks the route's validator (and enrichers) about a token; never throws for the issuer's failures.</summary>
-    public delegate Task<TokenCheckResult> Upstream(string token, TokenHash key, TokenRoute route);
+    public delegate ValueTask<TokenCheckResult> Upstream(string token, TokenHash key, TokenRoute route);
 
     /// <summary>Level 1's valid answers.</summary>
     public MemoryTokenCache Valid => _valid;
@@ -174,7 +174,7 @@ internal sealed class TwoLevelTokenCache
         fill.SetResult(result);
     }
 
-    private async Task<TokenCheckResult> FillAsync(string token, TokenHash key, TokenRoute route, CacheEntry? refreshing)
+    private async ValueTask<TokenCheckResult> FillAsync(string token, TokenHash key, TokenRoute route, CacheEntry? refreshing)
     {
         using var activity = _diagnostics.ActivitySource.StartActivity(refreshing is null ? "TokenValidation.Fill" : "TokenValidation.Refresh");
         activity?.SetTag(TokenValidationTags.Source, route.Name);
@@ -219,7 +219,7 @@ internal sealed class TwoLevelTokenCache
         return await StoreAsync(key, route, result, replacesValid: refreshing is not null).ConfigureAwait(false);
     }
 
-    private async Task<TokenCheckResult> StoreAsync(TokenHash key, TokenRoute route, TokenCheckResult result, bool replacesValid)
+    private async ValueTask<TokenCheckResult> StoreAsync(TokenHash key, TokenRoute route, TokenCheckResult result, bool replacesValid)
     {
         var now = _time.GetUtcNow();
         var expiresAt = Expiry(result, now);
