@@ -216,7 +216,8 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         }
 
         _diagnostics.UpstreamCall(route.Name, result.Outcome, _time.GetElapsedTime(started));
-        Log.Validated(_logger, key.ToShortString(), route.Name, result.Outcome);
+        // The hash itself, not its text: formatted only when Debug is on (every fill passes here).
+        Log.Validated(_logger, key, route.Name, result.Outcome);
         if (result.Outcome == TokenValidationOutcome.Unavailable)
         {
             return result.RetryAfter is null ? Unavailable(result.ErrorDescription ?? "The token could not be checked.") : result;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TokenValidation.Caching;
 
 namespace TokenValidation.Diagnostics;
 
@@ -9,7 +10,7 @@ internal static partial class Log
     public static partial void TokenRejected(ILogger logger, string tokenHash, string reason);
 
     [LoggerMessage(2, LogLevel.Debug, "Token {TokenHash} validated by {Validator}: {Outcome}")]
-    public static partial void Validated(ILogger logger, string tokenHash, string validator, TokenValidationOutcome outcome);
+    public static partial void Validated(ILogger logger, TokenHash tokenHash, string validator, TokenValidationOutcome outcome);
 
     // The exception is logged as redacted text, not as an exception: an application validator may have put the token in its message.
     [LoggerMessage(3, LogLevel.Warning, "Validator {Validator} threw for token {TokenHash}; answering Unavailable: {Exception}")]

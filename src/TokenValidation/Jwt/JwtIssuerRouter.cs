@@ -83,9 +83,9 @@ internal sealed class JwtIssuerRouter : ITokenValidator
         }
     }
 
-    // The payload's iss, unverified: it only chooses the keys, which then verify it. Not a string: no issuer.
-    private static string? ReadIssuer(JsonWebToken jwt) =>
-        jwt.TryGetPayloadValue<object>("iss", out var issuer) && issuer is string { Length: > 0 } value ? value : null;
+    // The payload's iss, unverified: it only chooses the keys, which then verify it. IdentityModel's parse refuses a
+    // non-string iss, and caches this one for the handler's own issuer check.
+    private static string? ReadIssuer(JsonWebToken jwt) => jwt.Issuer is { Length: > 0 } issuer ? issuer : null;
 
     /// <summary>The router with the application's fallback validator behind it, as the service dispatches JWS-shaped tokens.</summary>
     internal ITokenValidator WithFallback(ITokenValidator? fallback) => fallback is null ? this : new WithFallbackValidator(this, fallback);
