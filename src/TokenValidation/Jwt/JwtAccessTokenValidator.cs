@@ -3,7 +3,6 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenValidation.Audience;
 using TokenValidation.Caching;
-using TokenValidation.Parsing;
 
 namespace TokenValidation.Jwt;
 
@@ -46,21 +45,25 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
 
     public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
     {
+        var identity = new JwtIdentityReader();
         JsonWebToken jwt;
         try
         {
-            jwt = new JsonWebToken(token);
+            jwt = new JsonWebToken(token, identity.Read);
         }
         catch (ArgumentException)
         {
             return new(Reject(token, "not a JWS", "The token is malformed."));
         }
 
-        return ValidateAsync(jwt, cancellationToken);
+        return ValidateAsync(jwt, identity, cancellationToken);
     }
 
-    /// <summary>As <see cref="ValidateAsync(string, CancellationToken)"/>, for a token already parsed (by the issuer router).</summary>
-    public async ValueTask<TokenCheckResult> ValidateAsync(JsonWebToken jwt, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="ValidateAsync(string, CancellationToken)"/>, for a token already parsed (by the issuer router) with
+    /// <paramref name="identity"/>'s hook.
+    /// </summary>
+    public async ValueTask<TokenCheckResult> ValidateAsync(JsonWebToken jwt, JwtIdentityReader identity, CancellationToken cancellationToken)
     {
         // Checked before any key is fetched: "none", HMAC (keyed by a published key) and anything not allowed stop here.
         if (!IsAllowed(jwt.Alg))
@@ -85,19 +88,10 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
             return Reject(jwt.EncodedToken, result.Exception?.GetType().Name ?? "invalid", Describe(result.Exception));
         }
 
-        // The claims as the issuer wrote them, read by the same parser as userinfo and introspection answers.
-        var identity = IdentityJsonParser.ParseBase64Url(Payload(jwt.EncodedToken), _issuer.DefaultScopes, _issuer.Source);
-        return identity is null
-            ? Reject(jwt.EncodedToken, "no sub", "The token has no subject.")
-            : TokenCheckResult.Valid(identity);
-    }
-
-    // The payload segment of the compact JWS, read in place (JsonWebToken.EncodedPayload would copy it into a new string).
-    private static ReadOnlySpan<char> Payload(string encodedToken)
-    {
-        int first = encodedToken.IndexOf('.');
-        int second = encodedToken.IndexOf('.', first + 1);
-        return encodedToken.AsSpan(first + 1, second - first - 1);
+        // The claims as the issuer wrote them, gathered while IdentityModel parsed the payload.
+        return identity.ToIdentity(jwt, _issuer.DefaultScopes, _issuer.Source) is { } caller
+            ? TokenCheckResult.Valid(caller)
+            : Reject(jwt.EncodedToken, "no sub", "The token has no subject.");
     }
 
     private bool IsAllowed(string algorithm)

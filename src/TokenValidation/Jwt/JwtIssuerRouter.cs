@@ -36,8 +36,10 @@ internal sealed class JwtIssuerRouter : ITokenValidator
     /// </summary>
     public ValueTask<TokenCheckResult> ValidateAsync(string token, ITokenValidator? fallback, CancellationToken cancellationToken)
     {
-        // Parsed once here and handed on: the issuer's validator checks this same JsonWebToken.
-        var jwt = Parse(token);
+        // Parsed once here, the identity read during that parse, and handed on: the issuer's validator checks this same
+        // JsonWebToken.
+        var identity = new JwtIdentityReader();
+        var jwt = Parse(token, identity);
         if (jwt is null || ReadIssuer(jwt) is not { } issuer)
         {
             return fallback?.ValidateAsync(token, cancellationToken) ?? new(TokenCheckResult.Rejected("The token is malformed."));
@@ -47,7 +49,7 @@ internal sealed class JwtIssuerRouter : ITokenValidator
         {
             if (string.Equals(validator.Issuer, issuer, StringComparison.Ordinal))
             {
-                return validator.ValidateAsync(jwt, cancellationToken);
+                return validator.ValidateAsync(jwt, identity, cancellationToken);
             }
         }
 
@@ -71,11 +73,11 @@ internal sealed class JwtIssuerRouter : ITokenValidator
         return second > first + 1 && token.IndexOf('.', second + 1) < 0;
     }
 
-    private static JsonWebToken? Parse(string token)
+    private static JsonWebToken? Parse(string token, JwtIdentityReader identity)
     {
         try
         {
-            return new JsonWebToken(token);
+            return new JsonWebToken(token, identity.Read);
         }
         catch (ArgumentException)
         {

@@ -170,7 +170,8 @@ internal static class IdentityJsonParser
         _ => "exp",
     };
 
-    private static void AddScopes(ref Utf8JsonReader reader, List<string> scopes)
+    /// <summary>The scopes of a <c>scope</c> (space-delimited string) or <c>scp</c> (string or array) value; the reader is left on the value's last token.</summary>
+    internal static void AddScopes(ref Utf8JsonReader reader, List<string> scopes)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
@@ -203,7 +204,8 @@ internal static class IdentityJsonParser
         }
     }
 
-    private static List<string> Distinct(List<string> scopes)
+    /// <summary><paramref name="scopes"/> without repeats, in first-seen order.</summary>
+    internal static List<string> Distinct(List<string> scopes)
     {
         if (scopes.Count > LinearScopeCheckLimit)
         {
@@ -221,7 +223,12 @@ internal static class IdentityJsonParser
         return scopes;
     }
 
-    private static void AddClaims(string type, ref Utf8JsonReader reader, ReadOnlySpan<byte> json, List<TokenClaim> claims)
+    /// <summary>
+    /// The claims of one member's value (arrays flattened; numbers, booleans and objects as their JSON text); the reader
+    /// is left on the value's last token. <paramref name="json"/> is the reader's whole input, or empty when the caller
+    /// does not hold it (objects are then read through <see cref="JsonElement"/>).
+    /// </summary>
+    internal static void AddClaims(string type, ref Utf8JsonReader reader, ReadOnlySpan<byte> json, List<TokenClaim> claims)
     {
         switch (reader.TokenType)
         {
@@ -236,6 +243,9 @@ internal static class IdentityJsonParser
                     AddClaims(type, ref reader, json, claims);
                 }
 
+                break;
+            case JsonTokenType.StartObject when json.IsEmpty:
+                claims.Add(new(type, JsonElement.ParseValue(ref reader).GetRawText()));
                 break;
             case JsonTokenType.StartObject:
                 // An object is kept whole, as its JSON text.
