@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace TokenValidation.Parsing;
@@ -34,27 +33,6 @@ internal static class IdentityJsonParser
         catch (JsonException)
         {
             return null;
-        }
-    }
-
-    /// <summary>As <see cref="Parse(ReadOnlySpan{byte}, IEnumerable{string}, string)"/>, for base64url-encoded JSON (a JWT's payload).</summary>
-    public static TokenIdentity? ParseBase64Url(ReadOnlySpan<char> encoded, IEnumerable<string> defaultScopes, string source)
-    {
-        int length = System.Buffers.Text.Base64Url.GetMaxDecodedLength(encoded.Length);
-        byte[]? rented = length > 1024 ? ArrayPool<byte>.Shared.Rent(length) : null;
-        Span<byte> buffer = rented ?? stackalloc byte[1024];
-        try
-        {
-            return System.Buffers.Text.Base64Url.DecodeFromChars(encoded, buffer, out _, out int written) == OperationStatus.Done
-                ? Parse(buffer[..written], defaultScopes, source)
-                : null;
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
         }
     }
 
