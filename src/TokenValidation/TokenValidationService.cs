@@ -142,7 +142,7 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
             return new(TokenCheckResult.RateLimited("Too many new tokens from this client; retry later.", retryAfter));
         }
 
-        return WaitForFillAsync(token, key, route!, cancellationToken);
+        return WaitForFillAsync(token, key, route!, now, cancellationToken);
     }
 
     public async ValueTask InvalidateAsync(string token, CancellationToken cancellationToken = default)
@@ -183,9 +183,9 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
         return route is null ? UnknownKind : null;
     }
 
-    private async ValueTask<TokenCheckResult> WaitForFillAsync(string token, TokenHash key, TokenRoute route, CancellationToken cancellationToken)
+    private async ValueTask<TokenCheckResult> WaitForFillAsync(string token, TokenHash key, TokenRoute route, long nowTicks, CancellationToken cancellationToken)
     {
-        var result = await _cache.GetOrFillAsync(token, key, route, cancellationToken).ConfigureAwait(false);
+        var result = await _cache.GetOrFillAsync(token, key, route, nowTicks, cancellationToken).ConfigureAwait(false);
         _diagnostics.Validation(result.Outcome, result.Identity?.Source ?? route.Name);
         return result;
     }
@@ -253,9 +253,5 @@ internal sealed class TokenValidationService : ITokenValidationService, IDisposa
     {
         _invalidationSubscription?.Dispose();
         _missLimiter.Dispose();
-        foreach (var bulkhead in _bulkheads)
-        {
-            bulkhead.Dispose();
-        }
     }
 }

@@ -92,8 +92,11 @@ internal sealed class TwoLevelTokenCache
     /// </summary>
     public bool IsKnown(in TokenHash key, long nowTicks) => _inFlight.ContainsKey(key) || _valid.TryGet(key, nowTicks, out _);
 
-    /// <summary>The answer after a level-1 miss: shared with a fill in flight, or from a fill this call starts.</summary>
-    public async ValueTask<TokenCheckResult> GetOrFillAsync(string token, TokenHash key, TokenRoute route, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer after a level-1 miss at <paramref name="nowTicks"/>: shared with a fill in flight, or from a fill this
+    /// call starts.
+    /// </summary>
+    public async ValueTask<TokenCheckResult> GetOrFillAsync(string token, TokenHash key, TokenRoute route, long nowTicks, CancellationToken cancellationToken)
     {
         var fill = new TaskCompletionSource<TokenCheckResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var shared = _inFlight.GetOrAdd(key, fill.Task);
@@ -104,7 +107,7 @@ internal sealed class TwoLevelTokenCache
         }
 
         // The slot is ours, but a fill may have written level 1 and left the table since this request missed.
-        if (TryGetFresh(key, _time.GetUtcNow().UtcTicks, out var entry))
+        if (TryGetFresh(key, nowTicks, out var entry))
         {
             _inFlight.TryRemove(new KeyValuePair<TokenHash, Task<TokenCheckResult>>(key, fill.Task));
             fill.SetResult(entry.Result);

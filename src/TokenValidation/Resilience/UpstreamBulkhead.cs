@@ -8,26 +8,26 @@ namespace TokenValidation.Resilience;
 /// than queued. One per validator, so a flood aimed at one issuer never takes the slots of another, and local
 /// validators have none at all.
 /// </summary>
-internal sealed class UpstreamBulkhead(string source, int limit, TokenValidationDiagnostics diagnostics, ILogger logger) : IDisposable
+internal sealed class UpstreamBulkhead(string source, int limit, TokenValidationDiagnostics diagnostics, ILogger logger)
 {
-    private readonly SemaphoreSlim _slots = new(limit, limit);
+    // A count, not a semaphore: nobody ever waits for a slot, so taking one is a single interlocked add.
+    private int _inFlight;
 
-    public int InFlight => limit - _slots.CurrentCount;
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Takes a slot, or records the rejection and returns <see langword="false"/>.</summary>
     public bool TryEnter()
     {
-        if (_slots.Wait(0))
+        if (Interlocked.Increment(ref _inFlight) <= limit)
         {
             return true;
         }
 
+        Interlocked.Decrement(ref _inFlight);
         diagnostics.BulkheadRejection(source);
         Log.BulkheadFull(logger, source, limit);
         return false;
     }
 
-    public void Release() => _slots.Release();
-
-    public void Dispose() => _slots.Dispose();
+    public void Release() => Interlocked.Decrement(ref _inFlight);
 }
