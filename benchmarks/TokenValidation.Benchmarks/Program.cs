@@ -7,7 +7,8 @@ using TokenValidation.Benchmarks;
 
 // Usage: dotnet run -c Release --project benchmarks/TokenValidation.Benchmarks -- [--quick] [--paired] [BenchmarkDotNet arguments]
 //   --quick      short jobs (1 launch, 3 warm-up and 5 measured iterations) for a smoke run of a few minutes
-//   --paired     instead of BenchmarkDotNet, the interleaved cross-check of the §10 ratios (PairedRunner.cs)
+//   --paired     instead of BenchmarkDotNet, the interleaved cross-check of the §10 ratios (PairedRunner.cs);
+//                with --jwt only the JWT rows, with --cpu (Linux) thread CPU time instead of wall time
 //   no --filter  runs every class (BenchmarkDotNet would otherwise ask interactively)
 // After the run, the CONTRACT.md §10 ratios are printed and written to <artifacts>/results/section10.md
 // (paired.md for --paired).
