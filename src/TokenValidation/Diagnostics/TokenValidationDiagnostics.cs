@@ -122,12 +122,18 @@ public sealed class TokenValidationDiagnostics : IDisposable
         }
     }
 
-    internal void UpstreamCall(string source, TokenValidationOutcome outcome, TimeSpan duration)
+    /// <summary>Whether upstream calls' durations are recorded (someone listens to the histogram).</summary>
+    internal bool TimesUpstreamCalls => _upstreamDuration.Enabled;
+
+    internal void UpstreamCall(string source, TokenValidationOutcome outcome, TimeSpan? duration)
     {
         var sourceTag = new KeyValuePair<string, object?>(TokenValidationTags.Source, source);
         var outcomeTag = new KeyValuePair<string, object?>(TokenValidationTags.Outcome, OutcomeName(outcome));
         _upstreamCalls.Add(1, sourceTag, outcomeTag);
-        _upstreamDuration.Record(duration.TotalSeconds, sourceTag, outcomeTag);
+        if (duration is { } elapsed)
+        {
+            _upstreamDuration.Record(elapsed.TotalSeconds, sourceTag, outcomeTag);
+        }
     }
 
     internal void UpstreamRetry(string source, string reason) =>
