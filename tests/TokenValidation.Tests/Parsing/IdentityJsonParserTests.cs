@@ -29,6 +29,18 @@ public sealed class IdentityJsonParserTests
             identity.Claims);
     }
 
+    [Fact]
+    public void The_registered_claim_names_keep_their_names()
+    {
+        var identity = Parse("""
+            {"sub":"user_1","iss":"i","aud":["a1","a2"],"iat":1,"nbf":2,"jti":"j","client_id":"c","azp":"z","sid":"s","org_id":"o","iss2":"x"}
+            """);
+
+        Assert.Equal(
+            [new("iss", "i"), new("aud", "a1"), new("aud", "a2"), new("iat", "1"), new("nbf", "2"), new("jti", "j"), new("client_id", "c"), new("azp", "z"), new("sid", "s"), new("org_id", "o"), new("iss2", "x")],
+            identity!.Claims);
+    }
+
     [Theory]
     [InlineData("""{"email":"a@example.com"}""")]
     [InlineData("""{"sub":""}""")]
