@@ -36,16 +36,16 @@ folders=(
   "Diagnostics|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Observability"
   "DependencyInjection|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core"
   "Root|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core|FullyQualifiedName~TokenValidation.Tests.Garbage"
-  "AspNetCore/Challenges|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ChallengeTests"
-  "AspNetCore/Authorization|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ScopeHierarchyTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.StepUp|FullyQualifiedName~OfflineAccessTests"
+  "AspNetCore/Challenges|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ChallengeTests|FullyQualifiedName~OfflineAccessTests"
+  "AspNetCore/Authorization|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Scopes|FullyQualifiedName~TokenValidation.AspNetCore.Tests.ChallengeTests|FullyQualifiedName~ScopeHierarchyTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.StepUp|FullyQualifiedName~OfflineAccessTests"
   "AspNetCore/Metadata|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~Metadata"
   "AspNetCore/Caching|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Caching|FullyQualifiedName~DataProtectionCacheTests"
   "AspNetCore/UserMapping|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.UserMapping"
-  "AspNetCore/Cors|TokenValidation.AspNetCore.csproj|$asp_tests|"
-  "AspNetCore/DependencyInjection|TokenValidation.AspNetCore.csproj|$asp_tests|"
-  "AspNetCore/Diagnostics|TokenValidation.AspNetCore.csproj|$asp_tests|"
+  "AspNetCore/Cors|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Cors|FullyQualifiedName~ChallengeTests|FullyQualifiedName~ProtectedResourceMetadataTests|FullyQualifiedName~AuthorizationServerMetadataTests"
+  "AspNetCore/DependencyInjection|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~StartupValidationTests|FullyQualifiedName~RegistrationOrderTests|FullyQualifiedName~DataProtectionCacheTests|FullyQualifiedName~AuthKitLoginStartupTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.AuthorizationServerMetadataTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.DependencyInjection"
+  "AspNetCore/Diagnostics|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.ChallengeTests|FullyQualifiedName~MetadataProxyFailureTests"
   "AspNetCore/LoginBridge|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.LoginBridge"
-  "AspNetCore/Root|TokenValidation.AspNetCore.csproj|$asp_tests|"
+  "AspNetCore/Root|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.ChallengeTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Challenges|FullyQualifiedName~StartupValidationTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Principal|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Handler"
 )
 
 wanted=("$@")

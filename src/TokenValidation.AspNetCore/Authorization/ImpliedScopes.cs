@@ -60,7 +60,13 @@ internal sealed class ImpliedScopes
             while (pending.TryPop(out var next))
             {
                 // A cycle ends here instead of looping; validation reports it.
-                if (!reached.Add(next) || !direct.TryGetValue(next, out var further))
+                if (!reached.Add(next))
+                {
+                    continue;
+                }
+
+                // A separate test, not joined by ||: Stryker's || to && mutant would leave the out variable unassigned.
+                if (!direct.TryGetValue(next, out var further))
                 {
                     continue;
                 }

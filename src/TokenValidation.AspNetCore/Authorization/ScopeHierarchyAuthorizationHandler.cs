@@ -18,7 +18,9 @@ internal sealed class ScopeHierarchyAuthorizationHandler(
         HashSet<string>? covered = null;
         foreach (var identity in context.User.Identities)
         {
-            if (!identity.IsAuthenticated || identity.AuthenticationType is not { Length: > 0 } scheme)
+            // Read first, not bound in the condition: Stryker's || to && mutant would leave a pattern variable unassigned.
+            var scheme = identity.AuthenticationType;
+            if (!identity.IsAuthenticated || string.IsNullOrEmpty(scheme))
             {
                 continue;
             }

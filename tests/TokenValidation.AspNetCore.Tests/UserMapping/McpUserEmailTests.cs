@@ -19,6 +19,7 @@ public sealed class McpUserEmailTests
     [InlineData("\u212Aelvin@example.com", "\u212Aelvin@example.com")]
     [InlineData("\u0130nci@example.com", "\u0130nci@example.com")]
     [InlineData("\u00C9lodie@Example.com", "\u00C9lodie@example.com")]
+    [InlineData("ZOE@EXAMPLE.AZ", "zoe@example.az")]
     public void Only_ascii_letters_are_lower_cased(string email, string expected) => Assert.Equal(expected, McpUserEmail.Normalize(email));
 
     [Fact]
@@ -43,6 +44,13 @@ public sealed class McpUserEmailTests
 
         Assert.Equal("ada@example.com", McpUserEmail.Linkable(Identity("ada@example.com"), options));
         Assert.Null(McpUserEmail.Linkable(new TokenIdentity { Subject = "user_01", Email = "ada@example.com", Source = TokenSources.Jwt }, options));
+    }
+
+    [Fact]
+    public void Verification_needs_an_identity_and_options()
+    {
+        Assert.Equal("identity", Assert.Throws<ArgumentNullException>(() => McpUserEmail.IsVerified(null!, new McpUserMappingOptions())).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => McpUserEmail.IsVerified(Identity("ada@example.com"), null!)).ParamName);
     }
 
     private static TokenIdentity Identity(string? email, params TokenClaim[] claims) =>

@@ -163,4 +163,19 @@ public sealed class UserMappingTests : IClassFixture<AuthKitFixture>, IDisposabl
         Assert.NotNull(response.Header("Retry-After"));
         Assert.Null(response.Header("WWW-Authenticate"));
     }
+
+    [Fact]
+    public async Task A_hook_that_returns_no_user_id_is_503_and_the_log_says_so()
+    {
+        var options = new McpTestAppOptions(_authKit.Authority) { TokenValidation = tv => tv.AddUserMapper<EmptyUserMapper>(), CaptureLogs = true };
+        await using var app = await McpTestApp.StartAsync(options);
+        var token = AuthKitFixture.NewToken();
+        _authKit.AddUser(token, "user_blank", "blank@example.com", extra: new { scope = "mcp:tools" });
+
+        using var response = await app.GetAsync("/mcp", token);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Null(response.Header("WWW-Authenticate"));
+        Assert.Contains(app.Logs.GetSnapshot(), l => l.Exception is InvalidOperationException { Message: "IMcpUserMapper.FindOrCreateUserAsync returned no user id." });
+    }
 }
