@@ -33,7 +33,7 @@ folders=(
   "AuthKit|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.AuthKit|FullyQualifiedName~TokenValidation.Tests.Resilience.RecoveryTests"
   "Upstream|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Upstream"
   "Health|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Health"
-  "Diagnostics|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Observability"
+  "Diagnostics|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Observability|FullyQualifiedName~TokenValidation.Tests.Health|FullyQualifiedName~TokenValidation.Tests.Caching.StaleIfErrorTests|FullyQualifiedName~TokenValidation.Tests.Caching.RefreshAheadTests"
   "DependencyInjection|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core"
   "Root|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core|FullyQualifiedName~TokenValidation.Tests.Garbage"
   "AspNetCore/Challenges|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ChallengeTests"
