@@ -76,8 +76,58 @@ public sealed class UserInfoDiscoveryTests
         var result = await host.Validation.ValidateAsync(Token(1));
 
         Assert.Equal(TokenValidationOutcome.Unavailable, result.Outcome);
-        Assert.Contains(host.Logs.GetSnapshot(), r => r.Level == LogLevel.Error
-            && r.Message == $"AuthKit discovery failed at {host.AuthKit.Authority}{OpenIdPath}: HTTP 503");
+        Assert.Equal(
+            [
+                $"AuthKit discovery failed at {host.AuthKit.Authority}{OpenIdPath}: HTTP 503",
+                $"AuthKit discovery failed at {host.AuthKit.Authority}{OAuthPath}: HTTP 503",
+            ],
+            host.Logs.GetSnapshot().Where(r => r.Level == LogLevel.Error && r.Message.StartsWith("AuthKit discovery", StringComparison.Ordinal)).Select(r => r.Message));
+    }
+
+    [Fact]
+    public async Task Under_an_authority_with_a_path_the_metadata_is_looked_for_beneath_that_path()
+    {
+        await using var authKit = await AuthKitStandIn.StartAsync();
+        string authority = authKit.Authority + "/tenant";
+        await using var host = await CoreHost.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["TokenValidation:AuthKit:UseDiscovery"] = "true",
+                ["TokenValidation:AuthKit:Authority"] = authority,
+            },
+            authKit: authKit);
+        authKit.AddUser(Token(1), "user_01");
+
+        var result = await host.Validation.ValidateAsync(Token(1));
+
+        // The stand-in publishes its documents at the root only: nothing is found beneath /tenant.
+        Assert.Equal(TokenValidationOutcome.Unavailable, result.Outcome);
+        Assert.Equal(0, authKit.MetadataCalls);
+        Assert.Equal(
+            [
+                $"AuthKit discovery failed at {authority}{OpenIdPath}: HTTP 404",
+                $"AuthKit discovery failed at {authority}{OAuthPath}: HTTP 404",
+            ],
+            host.Logs.GetSnapshot().Where(r => r.Level == LogLevel.Error && r.Message.StartsWith("AuthKit discovery", StringComparison.Ordinal)).Select(r => r.Message));
+    }
+
+    [Fact]
+    public async Task With_the_pipeline_off_the_timeout_bounds_each_metadata_request()
+    {
+        await using var host = await StartAsync(new Dictionary<string, string?>
+        {
+            ["TokenValidation:AuthKit:Resilience:Enabled"] = "false",
+            ["TokenValidation:AuthKit:Timeout"] = "00:00:00.500",
+        });
+        host.AuthKit.MetadataBehavior = context =>
+            Task.Delay(Timeout.Infinite, CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, host.AuthKit.Stopping).Token);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await host.Validation.ValidateAsync(Token(1));
+
+        Assert.Equal(TokenValidationOutcome.Unavailable, result.Outcome);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Equal(2, host.Logs.GetSnapshot().Count(r => r.Level == LogLevel.Error && r.Message.EndsWith(": TaskCanceledException", StringComparison.Ordinal)));
     }
 
     [Theory]
