@@ -130,6 +130,19 @@ public sealed class UserInfoDiscoveryTests
         Assert.Equal(2, host.Logs.GetSnapshot().Count(r => r.Level == LogLevel.Error && r.Message.EndsWith(": TaskCanceledException", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task The_callers_cancellation_during_discovery_propagates_instead_of_answering_no_endpoint()
+    {
+        await using var host = await StartAsync();
+        host.AuthKit.MetadataBehavior = context =>
+            Task.Delay(Timeout.Infinite, CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, host.AuthKit.Stopping).Token);
+        var resolver = host.Services.GetRequiredService<TokenValidation.AuthKit.UserInfoEndpointResolver>();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => resolver.GetAsync(cancel.Token).AsTask());
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Message.StartsWith("AuthKit discovery failed", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("scheme")]
     [InlineData("host")]

@@ -45,6 +45,8 @@ public sealed class IssuerMetadataTests
     [InlineData(404, null)]
     [InlineData(500, null)]
     [InlineData(204, null)]
+    [InlineData(500, """{"issuer":"%I","jwks_uri":"https://keys.example.com/8414"}""")]
+    [InlineData(404, """{"issuer":"%I","jwks_uri":"https://keys.example.com/8414"}""")]
     [InlineData(200, "not json")]
     [InlineData(200, """["issuer"]""")]
     [InlineData(200, """{"jwks_uri":"https://keys.example.com/8414"}""")]
