@@ -55,7 +55,7 @@ internal sealed class AudienceRule
             return audience;
         }
 
-        string path = uri.AbsolutePath.Length > 1 ? uri.AbsolutePath.TrimEnd('/') : "";
+        string path = uri.AbsolutePath.TrimEnd('/');
         string port = uri.IsDefaultPort ? "" : ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return $"{uri.Scheme}://{uri.IdnHost.ToLowerInvariant()}{port}{path}{uri.Query}";
     }

@@ -111,6 +111,82 @@ public sealed class TokenValidationHealthCheckTests
     }
 
     [Fact]
+    public async Task The_description_names_every_problem_and_the_circuits_retry_after_rounds_up_to_whole_seconds()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var l2 = new FlakyDistributedCache { Failing = true };
+        await using var host = await StandInHost.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["TokenValidation:AuthKit:Resilience:RetryDelay"] = "00:00:00.010",
+                ["TokenValidation:AuthKit:Resilience:MinimumThroughput"] = "2",
+                ["TokenValidation:AuthKit:Resilience:BreakDuration"] = "00:00:10",
+                ["TokenValidation:Cache:DistributedCacheFailureThreshold"] = "1",
+                ["TokenValidation:Cache:DistributedCacheCooldown"] = "00:01:00",
+            },
+            configure: b => b.AddDistributedCache(),
+            services: s =>
+            {
+                s.AddSingleton<IDistributedCache>(l2);
+                s.AddHealthChecks().AddTokenValidation();
+            },
+            time: time);
+        host.AuthKit.RespondWith(503);
+        await host.Validation.ValidateAsync(StandInHost.NewToken());
+        time.Advance(TimeSpan.FromSeconds(3.5));
+
+        var entry = await CheckAsync(host.Services);
+
+        Assert.Equal(HealthStatus.Degraded, entry.Status);
+        Assert.Equal(
+            "AuthKit circuit is open: cache misses answer 503 without calling AuthKit; "
+            + "level-2 cache failed repeatedly and is skipped for a cool-down (serving from memory and upstream).",
+            entry.Description);
+        Assert.Equal(7d, entry.Data["authkit.circuit.retry_after_seconds"]);
+        Assert.Equal("open", entry.Data["authkit.circuit"]);
+        Assert.Equal("cooling_down", entry.Data["l2"]);
+    }
+
+    [Fact]
+    public async Task Healthy_says_so_and_a_half_open_circuit_says_it_is_probing_without_a_retry_after()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await StandInHost.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["TokenValidation:AuthKit:Resilience:RetryDelay"] = "00:00:00.010",
+                ["TokenValidation:AuthKit:Resilience:MinimumThroughput"] = "2",
+                ["TokenValidation:AuthKit:Resilience:BreakDuration"] = "00:00:10",
+            },
+            services: s => s.AddHealthChecks().AddTokenValidation(),
+            time: time);
+        var healthy = await CheckAsync(host.Services);
+        Assert.Equal("Token validation is healthy.", healthy.Description);
+        Assert.False(healthy.Data.ContainsKey("authkit.circuit.retry_after_seconds"));
+
+        host.AuthKit.RespondWith(503);
+        await host.Validation.ValidateAsync(StandInHost.NewToken());
+        time.Advance(TimeSpan.FromSeconds(10));
+        string token = StandInHost.NewToken();
+        host.AuthKit.AddUser(token, "user_01");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.AuthKit.Behavior = async context =>
+        {
+            await release.Task.WaitAsync(host.AuthKit.Stopping);
+            await host.AuthKit.DefaultUserInfoAsync(context);
+        };
+        var probe = host.Validation.ValidateAsync(token).AsTask();
+        await WaitUntil(() => host.Circuit.State == CircuitState.HalfOpen);
+
+        var halfOpen = await CheckAsync(host.Services);
+
+        release.SetResult();
+        await probe;
+        Assert.Equal("AuthKit circuit is half-open: probing whether AuthKit has recovered.", halfOpen.Description);
+        Assert.False(halfOpen.Data.ContainsKey("authkit.circuit.retry_after_seconds"));
+    }
+
+    [Fact]
     public async Task The_registration_takes_a_name_tags_and_the_status_to_report_instead_of_Degraded()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -126,6 +202,15 @@ public sealed class TokenValidationHealthCheckTests
         var entry = Assert.Single(report.Entries);
         Assert.Equal("auth", entry.Key);
         Assert.Equal(HealthStatus.Unhealthy, entry.Value.Status);
+    }
+
+    [Fact]
+    public void An_empty_name_or_no_builder_is_refused_at_registration()
+    {
+        var builder = new ServiceCollection().AddHealthChecks();
+
+        Assert.Throws<ArgumentException>("name", () => builder.AddTokenValidation(""));
+        Assert.Throws<ArgumentNullException>("builder", () => ((IHealthChecksBuilder)null!).AddTokenValidation());
     }
 
     [Fact]

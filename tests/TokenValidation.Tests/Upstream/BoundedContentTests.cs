@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using TokenValidation.Upstream;
 
 namespace TokenValidation.Tests.Upstream;
@@ -54,6 +57,71 @@ public sealed class BoundedContentTests
         var bytes = await BoundedContent.ReadAsync(content, Limit, CancellationToken.None);
 
         Assert.Equal([1, 2, 3], bytes);
+    }
+
+    [Theory]
+    [InlineData(4097)]
+    [InlineData(20_000)]
+    public async Task A_body_delivered_in_reads_that_fill_each_buffer_is_read_whole_byte_for_byte(int size)
+    {
+        // Random bytes, so a buffer the pool hands out again cannot hold the right ones by chance; a plain MemoryStream
+        // fills every buffer it is given, as a fast local connection does.
+        var bytes = RandomNumberGenerator.GetBytes(size);
+        using var content = new StreamContent(new MemoryStream(bytes));
+        content.Headers.ContentLength = null;
+
+        using var body = await BoundedContent.ReadPooledAsync(content, 64 * 1024, CancellationToken.None);
+
+        Assert.Equal(bytes, body!.Span.ToArray());
+    }
+
+    [Theory]
+    [InlineData(8192, true)]
+    [InlineData(8193, false)]
+    public async Task A_limit_of_a_power_of_two_reads_a_body_of_exactly_that_size_and_refuses_one_byte_more(int size, bool read)
+    {
+        var bytes = RandomNumberGenerator.GetBytes(size);
+        using var content = new StreamContent(new MemoryStream(bytes));
+        content.Headers.ContentLength = null;
+
+        using var body = await BoundedContent.ReadPooledAsync(content, 8192, CancellationToken.None);
+
+        Assert.Equal(read ? bytes : null, body?.Span.ToArray());
+    }
+
+    [Fact]
+    public async Task A_one_byte_limit_reads_a_one_byte_body_and_refuses_two()
+    {
+        using var one = Content([42], withLength: false);
+        using var two = Content([42, 43], withLength: false);
+
+        using var body = await BoundedContent.ReadPooledAsync(one, 1, CancellationToken.None);
+
+        Assert.Equal([42], body!.Span.ToArray());
+        Assert.Null(await BoundedContent.ReadPooledAsync(two, 1, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Disposing_a_body_gives_its_buffer_back_to_the_shared_pool_once()
+    {
+        using var content = Content(RandomNumberGenerator.GetBytes(100), withLength: true);
+        var body = await BoundedContent.ReadPooledAsync(content, Limit, CancellationToken.None);
+        Assert.True(MemoryMarshal.TryGetArray(body!.Memory, out var segment));
+        var buffer = segment.Array!;
+        // Empty this thread's slot for the buffer's size, so the one given back is the next one handed out.
+        var occupant = ArrayPool<byte>.Shared.Rent(buffer.Length);
+
+        body.Dispose();
+        body.Dispose();
+        var next = ArrayPool<byte>.Shared.Rent(buffer.Length);
+        var after = ArrayPool<byte>.Shared.Rent(buffer.Length);
+
+        Assert.Same(buffer, next);
+        Assert.NotSame(buffer, after);
+        Assert.Throws<ObjectDisposedException>(() => body.Memory);
+        ArrayPool<byte>.Shared.Return(occupant);
+        ArrayPool<byte>.Shared.Return(next);
+        ArrayPool<byte>.Shared.Return(after);
     }
 
     private static HttpContent Content(byte[] bytes, bool withLength)
