@@ -24,7 +24,7 @@ asp_tests="tests/TokenValidation.AspNetCore.Tests"
 # empty: the whole test project, for code every request passes through). "Root" is the project's own top-level files.
 folders=(
   "Parsing|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Parsing|FullyQualifiedName~TokenValidation.Tests.Fuzz"
-  "ApiKeys|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.ApiKeys"
+  "ApiKeys|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.ApiKeys|FullyQualifiedName~UserInfoStatusMappingTests.Redirects_are_not_followed"
   "Audience|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Jwt|FullyQualifiedName~TokenValidation.Tests.Introspection"
   "Caching|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Caching|FullyQualifiedName~TokenValidation.Tests.Redis|FullyQualifiedName~TokenValidation.Tests.Invalidation|FullyQualifiedName~TokenValidation.Tests.Health|FullyQualifiedName~TokenValidation.Tests.Observability.MetricsTests|FullyQualifiedName~TokenValidation.Tests.Observability.ActivityTests"
   "Resilience|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Resilience|FullyQualifiedName~TokenValidation.Tests.Garbage|FullyQualifiedName~TokenValidation.Tests.Health|FullyQualifiedName~TokenValidation.Tests.Observability.MetricsTests"
@@ -34,7 +34,7 @@ folders=(
   "Upstream|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Upstream"
   "Health|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Health"
   "Diagnostics|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Observability"
-  "DependencyInjection|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core|FullyQualifiedName~TokenValidation.Tests.Resilience.AuthKitResilienceOptionsTests|FullyQualifiedName~TokenValidation.Tests.ApiKeys"
+  "DependencyInjection|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core|FullyQualifiedName~TokenValidation.Tests.Resilience.AuthKitResilienceOptionsTests|FullyQualifiedName~TokenValidation.Tests.ApiKeys|FullyQualifiedName~UserInfoStatusMappingTests.Redirects_are_not_followed"
   "Root|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core|FullyQualifiedName~TokenValidation.Tests.Garbage|FullyQualifiedName~TokenValidation.Tests.Observability.MetricsTests"
   "AspNetCore/Challenges|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ChallengeTests"
   "AspNetCore/Authorization|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ScopeHierarchyTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.StepUp|FullyQualifiedName~OfflineAccessTests"
