@@ -26,7 +26,7 @@ folders=(
   "Parsing|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Parsing|FullyQualifiedName~TokenValidation.Tests.Fuzz"
   "ApiKeys|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.ApiKeys|FullyQualifiedName~UserInfoStatusMappingTests.Redirects_are_not_followed"
   "Audience|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Jwt|FullyQualifiedName~TokenValidation.Tests.Introspection"
-  "Caching|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Caching|FullyQualifiedName~TokenValidation.Tests.Redis|FullyQualifiedName~TokenValidation.Tests.Invalidation|FullyQualifiedName~TokenValidation.Tests.Health|FullyQualifiedName~TokenValidation.Tests.Observability.MetricsTests|FullyQualifiedName~TokenValidation.Tests.Observability.ActivityTests"
+  "Caching|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Caching|FullyQualifiedName~TokenValidation.Tests.Redis.ValueFormatUpgradeTests|FullyQualifiedName~TokenValidation.Tests.Core.InvalidationChannelTests|FullyQualifiedName~TokenValidation.Tests.Health|FullyQualifiedName~TokenValidation.Tests.Observability.MetricsTests|FullyQualifiedName~TokenValidation.Tests.Observability.ActivityTests"
   "Resilience|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Resilience|FullyQualifiedName~TokenValidation.Tests.Garbage|FullyQualifiedName~TokenValidation.Tests.Health|FullyQualifiedName~TokenValidation.Tests.Observability.MetricsTests"
   "Jwt|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Jwt"
   "Introspection|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Introspection"

@@ -118,6 +118,29 @@ public sealed class DistributedCacheRulesTests
     }
 
     [Fact]
+    public async Task A_hanging_level_2_costs_a_request_its_timeout_per_call_and_nothing_more()
+    {
+        var l2 = new ScriptedDistributedCache { Hanging = true };
+        await using var host = await StartAsync(l2);
+        host.AuthKit.AddUser(Token, "user_01");
+
+        var pending = host.Validation.ValidateAsync(Token).AsTask();
+        await WaitUntilAsync(() => l2.Reads == 1);
+        host.Time.Advance(TimeSpan.FromMilliseconds(249));
+        await Task.Delay(50);
+        Assert.False(pending.IsCompleted);
+
+        // The read gives up at 250 ms; the answer comes from the issuer; the write gives up 250 ms later.
+        host.Time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitUntilAsync(() => l2.Writes == 1);
+        Assert.False(pending.IsCompleted);
+        host.Time.Advance(TimeSpan.FromMilliseconds(250));
+
+        Assert.True((await pending.WaitAsync(TimeSpan.FromSeconds(10))).IsValid);
+        Assert.Equal(1, host.AuthKit.UserInfoCalls);
+    }
+
+    [Fact]
     public async Task A_removal_is_tried_even_while_level_2_is_cooling_down()
     {
         var l2 = new ScriptedDistributedCache { Failing = true };
@@ -142,6 +165,16 @@ public sealed class DistributedCacheRulesTests
         await host.Validation.InvalidateAsync(Token);
 
         Assert.Equal(0, l2.Calls);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "timed out waiting for the level-2 call");
+            await Task.Delay(5);
+        }
     }
 
     private static Task<CoreHost> StartAsync(ScriptedDistributedCache l2, Action<TokenCacheOptions>? configure = null) =>

@@ -12,6 +12,7 @@ internal sealed class ScriptedDistributedCache : IDistributedCache
     private readonly ConcurrentDictionary<string, byte[]> _values = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DistributedCacheEntryOptions> _options = new(StringComparer.Ordinal);
     private volatile bool _failing;
+    private volatile bool _hanging;
     private int _reads;
     private int _writes;
     private int _removes;
@@ -20,6 +21,13 @@ internal sealed class ScriptedDistributedCache : IDistributedCache
     {
         get => _failing;
         set => _failing = value;
+    }
+
+    /// <summary>Every asynchronous call is counted and then never completes, like a Redis that stopped answering.</summary>
+    public bool Hanging
+    {
+        get => _hanging;
+        set => _hanging = value;
     }
 
     public int Reads => Volatile.Read(ref _reads);
@@ -41,7 +49,8 @@ internal sealed class ScriptedDistributedCache : IDistributedCache
         return _values.TryGetValue(key, out var value) ? value : null;
     }
 
-    public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Task.FromResult(Get(key));
+    public Task<byte[]?> GetAsync(string key, CancellationToken token = default) =>
+        _hanging ? Hang<byte[]?>(ref _reads) : Task.FromResult(Get(key));
 
     public void Refresh(string key) => throw new NotSupportedException("The library never refreshes: its entries have absolute expiries.");
 
@@ -56,6 +65,11 @@ internal sealed class ScriptedDistributedCache : IDistributedCache
 
     public Task RemoveAsync(string key, CancellationToken token = default)
     {
+        if (_hanging)
+        {
+            return Hang<bool>(ref _removes);
+        }
+
         Remove(key);
         return Task.CompletedTask;
     }
@@ -70,8 +84,19 @@ internal sealed class ScriptedDistributedCache : IDistributedCache
 
     public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
     {
+        if (_hanging)
+        {
+            return Hang<bool>(ref _writes);
+        }
+
         Set(key, value, options);
         return Task.CompletedTask;
+    }
+
+    private static Task<T> Hang<T>(ref int counter)
+    {
+        Interlocked.Increment(ref counter);
+        return new TaskCompletionSource<T>().Task;
     }
 
     private void Check()
