@@ -35,7 +35,7 @@ folders=(
   "Health|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Health"
   "Diagnostics|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Observability"
   "DependencyInjection|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core|FullyQualifiedName~TokenValidation.Tests.Resilience.AuthKitResilienceOptionsTests|FullyQualifiedName~TokenValidation.Tests.ApiKeys|FullyQualifiedName~UserInfoStatusMappingTests.Redirects_are_not_followed"
-  "Root|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core|FullyQualifiedName~TokenValidation.Tests.Garbage|FullyQualifiedName~TokenValidation.Tests.Observability.MetricsTests"
+  "Root|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Core|FullyQualifiedName~GarbageTests.Negative_answers_of_local_validators|FullyQualifiedName~GarbageTests.Each_validator_has_its_own_bulkhead|FullyQualifiedName~GarbageTests.Misses_are_limited_per_client|FullyQualifiedName~GarbageTests.IPv6_clients|FullyQualifiedName~GarbageTests.A_miss_refused_by_the_client_limit|FullyQualifiedName~GarbageTests.A_token_rejected_before_dispatch|FullyQualifiedName~TokenValidation.Tests.Observability.MetricsTests"
   "AspNetCore/Challenges|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ChallengeTests"
   "AspNetCore/Authorization|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~ScopeHierarchyTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.StepUp|FullyQualifiedName~OfflineAccessTests"
   "AspNetCore/Metadata|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~Metadata"
