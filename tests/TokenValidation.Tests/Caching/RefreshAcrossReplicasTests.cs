@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using TokenValidation.Caching;
 using TokenValidation.Testing;
 
@@ -27,11 +29,15 @@ public sealed class RefreshAcrossReplicasTests
         Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
         Assert.Equal(1, authKit.UserInfoCalls);
 
+        using var refreshes = new MetricCollector<long>(a.Services.GetRequiredService<IMeterFactory>(), "TokenValidation", "tokenvalidation.cache.refreshes");
+
         // In the last 20%: A refreshes from the issuer and renews level 2; then B's refresh finds the renewed value.
         time.Advance(TimeSpan.FromMinutes(4.5));
         Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
         await RefreshesDoneAsync(a);
         Assert.Equal(2, authKit.UserInfoCalls);
+        var refresh = Assert.Single(refreshes.GetMeasurementSnapshot());
+        Assert.Equal((1L, (object?)TokenSources.AuthKit), (refresh.Value, refresh.Tags["tokenvalidation.source"]));
         Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
         await RefreshesDoneAsync(b);
 

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace TokenValidation.Tests.Core;
@@ -15,6 +17,7 @@ public sealed class BulkheadPerValidatorTests
     {
         await using var host = await CoreHost.StartAsync(OneSlot, configure: b => b.AddValidator<GatedValidator>("aa_", "gated").AddValidator<GatedValidator>("bb_", "gated"));
         var gated = host.Services.GetRequiredService<GatedValidator>();
+        using var rejections = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), "TokenValidation", "tokenvalidation.upstream.rejections");
         var held = host.Validation.ValidateAsync("aa_held_0123456789").AsTask();
         await gated.WaitForInFlightAsync(1);
 
@@ -25,6 +28,8 @@ public sealed class BulkheadPerValidatorTests
         Assert.Equal("Too many tokens are being checked at once.", refused.ErrorDescription);
         Assert.Equal(TimeSpan.FromSeconds(5), refused.RetryAfter);
         Assert.Equal(1, gated.Calls);
+        var rejection = Assert.Single(rejections.GetMeasurementSnapshot());
+        Assert.Equal((1L, (object?)"gated"), (rejection.Value, rejection.Tags["tokenvalidation.source"]));
         var warning = Assert.Single(host.Logs.GetSnapshot(), l => l.Message.Contains("bulkhead", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(LogLevel.Warning, warning.Level);
         gated.Release();
