@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Http;
@@ -85,6 +86,48 @@ public sealed class RetryRulesTests
 
         Assert.True(result.IsValid);
         Assert.Equal(2, host.AuthKit.UserInfoCalls);
+    }
+
+    [Theory]
+    [InlineData("http_5xx")]
+    [InlineData("http_408")]
+    [InlineData("http_429")]
+    [InlineData("connection")]
+    [InlineData("timeout")]
+    public async Task Each_retry_is_counted_with_the_reason_of_the_failed_attempt(string reason)
+    {
+        await using var host = await StandInHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["TokenValidation:AuthKit:Resilience:AttemptTimeout"] = "00:00:00.500",
+            ["TokenValidation:AuthKit:Resilience:RetryDelay"] = "00:00:00.010",
+        });
+        using var retries = new MetricCollector<long>(host.MeterFactory, "TokenValidation", "tokenvalidation.upstream.retries");
+        string token = StandInHost.NewToken();
+        host.AuthKit.AddUser(token, "user_01");
+        int calls = 0;
+        host.AuthKit.Behavior = async context =>
+        {
+            if (Interlocked.Increment(ref calls) > 1)
+            {
+                await host.AuthKit.DefaultUserInfoAsync(context);
+                return;
+            }
+
+            switch (reason)
+            {
+                case "http_5xx": context.Response.StatusCode = StatusCodes.Status500InternalServerError; break;
+                case "http_408": context.Response.StatusCode = StatusCodes.Status408RequestTimeout; break;
+                case "http_429": context.Response.StatusCode = StatusCodes.Status429TooManyRequests; break;
+                case "connection": context.Abort(); break;
+                default: await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default); break;
+            }
+        };
+
+        Assert.True((await host.Validation.ValidateAsync(token)).IsValid);
+
+        var retry = Assert.Single(retries.GetMeasurementSnapshot());
+        Assert.Equal(reason, retry.Tags["tokenvalidation.retry.reason"]);
+        Assert.Equal(TokenSources.AuthKit, retry.Tags["tokenvalidation.source"]);
     }
 
     [Fact]
