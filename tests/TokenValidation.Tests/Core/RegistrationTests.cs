@@ -38,6 +38,62 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void An_application_validator_needs_a_prefix()
+    {
+        var builder = new ServiceCollection().AddTokenValidation();
+
+        Assert.Equal("prefix", Assert.Throws<ArgumentException>(() => builder.AddValidator<CountingValidator>("")).ParamName);
+        Assert.Equal("prefix", Assert.Throws<ArgumentNullException>(() => builder.AddValidator<CountingValidator>(null!)).ParamName);
+    }
+
+    [Fact]
+    public void Calling_AddAuthKit_twice_binds_its_section_once()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TokenValidation:AuthKit:Authority"] = "https://auth.example.com",
+            ["TokenValidation:AuthKit:DefaultScopes:0"] = "mcp:tools",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddTokenValidation(configuration.GetSection("TokenValidation")).AddAuthKit().AddAuthKit();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(["mcp:tools"], provider.GetRequiredService<IOptions<AuthKitOptions>>().Value.DefaultScopes);
+    }
+
+    [Fact]
+    public void ConfigureCache_applies_in_code()
+    {
+        var services = new ServiceCollection();
+        services.AddTokenValidation().ConfigureCache(o => o.Lifetime = TimeSpan.FromMinutes(2));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(TimeSpan.FromMinutes(2), provider.GetRequiredService<IOptions<TokenValidation.Caching.TokenCacheOptions>>().Value.Lifetime);
+    }
+
+    [Fact]
+    public void With_the_pipeline_off_a_zero_Timeout_is_still_refused_and_a_null_pipeline_is_named()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TokenValidation:AuthKit:Authority"] = "https://auth.example.com",
+            ["TokenValidation:AuthKit:Timeout"] = "00:00:00",
+            ["TokenValidation:AuthKit:Resilience:Enabled"] = "false",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddTokenValidation(configuration.GetSection("TokenValidation")).AddAuthKit();
+        using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AuthKitOptions>>().Value);
+        Assert.Equal(["TokenValidation:AuthKit:Timeout must be positive (got 00:00:00)."], error.Failures);
+
+        var nulled = new ServiceCollection();
+        nulled.AddTokenValidation(configuration.GetSection("TokenValidation")).AddAuthKit(o => (o.Timeout, o.Resilience) = (TimeSpan.FromSeconds(1), null!));
+        using var nulledProvider = nulled.BuildServiceProvider();
+        error = Assert.Throws<OptionsValidationException>(() => nulledProvider.GetRequiredService<IOptions<AuthKitOptions>>().Value);
+        Assert.Equal(["TokenValidation:AuthKit:Resilience must not be null."], error.Failures);
+    }
+
+    [Fact]
     public void AddAuthKit_applies_code_configuration_on_top_of_the_bound_section()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
