@@ -58,8 +58,9 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
                     return null;
             }
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidOperationException)
+        catch (Exception)
         {
+            // Whatever fails (the value, or the application's protector reading it), a value we cannot read is a miss, not Unavailable.
             return null;
         }
     }

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenValidation.ApiKeys;
@@ -148,6 +150,29 @@ public sealed class GarbageTests
         Assert.True((await host.Validation.ValidateForClientAsync("tst_neighbour", neighbour)).IsValid);
         Assert.True((await host.Validation.ValidateForClientAsync(Key.Key, neighbour)).IsValid);
         Assert.True((await host.Validation.ValidateAsync("tst_no_client")).IsValid);
+    }
+
+    [Fact]
+    public async Task A_miss_refused_by_the_client_limit_says_why_and_is_counted_for_its_source()
+    {
+        await using var host = await CoreHost.StartAsync(
+            new Dictionary<string, string?> { ["TokenValidation:ClientMissesPerSecond"] = "1", ["TokenValidation:ClientMissBurst"] = "1" },
+            configure: b => b.AddValidator<CountingValidator>("tst_", "custom"));
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        using var rateLimited = new MetricCollector<long>(meters, "TokenValidation", "tokenvalidation.rate_limited");
+        using var validations = new MetricCollector<long>(meters, "TokenValidation", "tokenvalidation.validations");
+        var client = IPAddress.Parse("203.0.113.9");
+        Assert.True((await host.Validation.ValidateForClientAsync("tst_first", client)).IsValid);
+
+        var refused = await host.Validation.ValidateForClientAsync("tst_second", client);
+
+        Assert.True(refused.IsRateLimited);
+        Assert.Equal("Too many new tokens from this client; retry later.", refused.ErrorDescription);
+        var limited = Assert.Single(rateLimited.GetMeasurementSnapshot());
+        Assert.Equal(1, limited.Value);
+        Assert.Equal("custom", limited.Tags["tokenvalidation.source"]);
+        var unavailable = Assert.Single(validations.GetMeasurementSnapshot(), m => Equals(m.Tags["tokenvalidation.outcome"], "unavailable"));
+        Assert.Equal("custom", unavailable.Tags["tokenvalidation.source"]);
     }
 
     [Fact]

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using TokenValidation.Caching;
+using TokenValidation.Testing;
+
+namespace TokenValidation.Tests.Caching;
+
+/// <summary>
+/// CONTRACT §7 refresh ahead with level 2: a replica's refresh takes level 2's value only when another replica renewed it
+/// since (one upstream call per token per lifetime for the fleet); otherwise it asks the issuer, so a revocation bites. A
+/// refresh that finds the token revoked removes the shared value too.
+/// </summary>
+public sealed class RefreshAcrossReplicasTests
+{
+    private const string Token = "mat_refresh_replicas_0123456789abcdef";
+
+    [Fact]
+    public async Task A_refresh_uses_the_value_another_replica_renewed_instead_of_asking_again()
+    {
+        var l2 = new ScriptedDistributedCache();
+        var time = new FakeTimeProvider();
+        await using var authKit = await AuthKitStandIn.StartAsync();
+        authKit.AddUser(Token, "user_01");
+        await using var a = await StartAsync(authKit, l2, time);
+        await using var b = await StartAsync(authKit, l2, time);
+        Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
+        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+        Assert.Equal(1, authKit.UserInfoCalls);
+
+        using var refreshes = new MetricCollector<long>(a.Services.GetRequiredService<IMeterFactory>(), "TokenValidation", "tokenvalidation.cache.refreshes");
+
+        // In the last 20%: A refreshes from the issuer and renews level 2; then B's refresh finds the renewed value.
+        time.Advance(TimeSpan.FromMinutes(4.5));
+        Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
+        await RefreshesDoneAsync(a);
+        Assert.Equal(2, authKit.UserInfoCalls);
+        var refresh = Assert.Single(refreshes.GetMeasurementSnapshot());
+        Assert.Equal((1L, (object?)TokenSources.AuthKit), (refresh.Value, refresh.Tags["tokenvalidation.source"]));
+        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+        await RefreshesDoneAsync(b);
+
+        Assert.Equal(2, authKit.UserInfoCalls);
+
+        // B's level 1 now holds the renewed entry: still served after the first lifetime ended.
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+        Assert.Equal(2, authKit.UserInfoCalls);
+    }
+
+    [Fact]
+    public async Task A_refresh_asks_the_issuer_when_level_2_holds_only_the_value_being_refreshed_and_a_revocation_removes_it()
+    {
+        var l2 = new ScriptedDistributedCache();
+        var time = new FakeTimeProvider();
+        await using var authKit = await AuthKitStandIn.StartAsync();
+        authKit.AddUser(Token, "user_01");
+        await using var a = await StartAsync(authKit, l2, time, invalidLifetime: "00:00:00");
+        Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
+        Assert.Single(l2.Keys);
+
+        authKit.RemoveUser(Token);
+        time.Advance(TimeSpan.FromMinutes(4.5));
+        Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
+        await RefreshesDoneAsync(a);
+
+        Assert.Equal(2, authKit.UserInfoCalls);
+        Assert.Equal(1, l2.Removes);
+        Assert.Empty(l2.Keys);
+        Assert.Equal(TokenValidationOutcome.Invalid, (await a.Validation.ValidateAsync(Token)).Outcome);
+    }
+
+    private static Task<CoreHost> StartAsync(AuthKitStandIn authKit, ScriptedDistributedCache l2, FakeTimeProvider time, string invalidLifetime = "00:00:30") =>
+        CoreHost.StartAsync(
+            new Dictionary<string, string?> { ["TokenValidation:Cache:InvalidLifetime"] = invalidLifetime },
+            configure: b => b.AddDistributedCache(),
+            services: s => s.AddSingleton<IDistributedCache>(l2),
+            authKit: authKit,
+            time: time);
+
+    private static async Task RefreshesDoneAsync(CoreHost host)
+    {
+        var clock = Stopwatch.StartNew();
+        while (host.Service.Cache.FillsInFlight != 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "timed out waiting for the background revalidation");
+            await Task.Delay(5);
+        }
+    }
+}
