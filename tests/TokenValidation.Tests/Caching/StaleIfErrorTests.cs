@@ -5,7 +5,8 @@ namespace TokenValidation.Tests.Caching;
 
 /// <summary>
 /// CONTRACT §7 stale if error (opt-in): while the issuer is unavailable, a valid entry that expired less than the window
-/// ago is served, never past the token's own expiry, counted, and logged once per outage.
+/// ago is served, never past the token's own expiry, counted, and logged once per outage (a warning when the first stale
+/// answer is served, one line when the issuer answers again; a second outage is logged again).
 /// </summary>
 public sealed class StaleIfErrorTests
 {
@@ -111,6 +112,57 @@ public sealed class StaleIfErrorTests
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => add(value));
         listener.Start();
         return listener;
+    }
+
+    [Fact]
+    public async Task Each_outage_is_logged_once_when_it_starts_and_once_when_the_issuer_answers_again()
+    {
+        await using var host = await CoreHost.StartAsync(Settings);
+        host.AuthKit.AddUser(Token, "user_01");
+        Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
+        host.Time.Advance(TimeSpan.FromSeconds(61));
+        Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
+        Assert.Equal((0, 0), Counts(host));
+
+        for (int outage = 1; outage <= 2; outage++)
+        {
+            host.AuthKit.RespondWith(503);
+            host.Time.Advance(TimeSpan.FromSeconds(61));
+            Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
+            host.Time.Advance(TimeSpan.FromSeconds(1));
+            Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
+            Assert.Equal((outage, outage - 1), Counts(host));
+
+            host.AuthKit.ResetBehavior();
+            host.Time.Advance(TimeSpan.FromSeconds(1));
+            Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
+            host.Time.Advance(TimeSpan.FromSeconds(61));
+            Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
+            Assert.Equal((outage, outage), Counts(host));
+        }
+    }
+
+    [Fact]
+    public async Task An_unavailable_issuer_with_nothing_to_serve_stale_is_not_an_outage_to_log()
+    {
+        await using var host = await CoreHost.StartAsync(Settings);
+        host.AuthKit.RespondWith(503);
+
+        Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(Token)).Outcome);
+        host.AuthKit.ResetBehavior();
+        host.AuthKit.AddUser(Token, "user_01");
+        Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
+
+        Assert.Equal((0, 0), Counts(host));
+    }
+
+    // (warnings that stale answers are being served, lines that they stopped)
+    private static (int Started, int Ended) Counts(CoreHost host)
+    {
+        var logs = host.Logs.GetSnapshot();
+        return (
+            logs.Count(l => l.Level == LogLevel.Warning && l.Message.Contains("serving expired valid answers", StringComparison.Ordinal)),
+            logs.Count(l => l.Level == LogLevel.Information && l.Message.Contains("no more stale answers", StringComparison.Ordinal)));
     }
 
     private sealed class SwitchableValidator : ITokenValidator
