@@ -28,12 +28,7 @@ public sealed class TokenValidationHealthCheckTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await StandInHost.StartAsync(
-            new Dictionary<string, string?>
-            {
-                ["TokenValidation:AuthKit:Resilience:RetryDelay"] = "00:00:00.010",
-                ["TokenValidation:AuthKit:Resilience:MinimumThroughput"] = "2",
-                ["TokenValidation:AuthKit:Resilience:BreakDuration"] = "00:00:10",
-            },
+            FastBreaker(),
             services: s => s.AddHealthChecks().AddTokenValidation(),
             time: time);
         host.AuthKit.RespondWith(503);
@@ -116,11 +111,8 @@ public sealed class TokenValidationHealthCheckTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var l2 = new FlakyDistributedCache { Failing = true };
         await using var host = await StandInHost.StartAsync(
-            new Dictionary<string, string?>
+            new Dictionary<string, string?>(FastBreaker())
             {
-                ["TokenValidation:AuthKit:Resilience:RetryDelay"] = "00:00:00.010",
-                ["TokenValidation:AuthKit:Resilience:MinimumThroughput"] = "2",
-                ["TokenValidation:AuthKit:Resilience:BreakDuration"] = "00:00:10",
                 ["TokenValidation:Cache:DistributedCacheFailureThreshold"] = "1",
                 ["TokenValidation:Cache:DistributedCacheCooldown"] = "00:01:00",
             },
@@ -152,12 +144,7 @@ public sealed class TokenValidationHealthCheckTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await StandInHost.StartAsync(
-            new Dictionary<string, string?>
-            {
-                ["TokenValidation:AuthKit:Resilience:RetryDelay"] = "00:00:00.010",
-                ["TokenValidation:AuthKit:Resilience:MinimumThroughput"] = "2",
-                ["TokenValidation:AuthKit:Resilience:BreakDuration"] = "00:00:10",
-            },
+            FastBreaker(),
             services: s => s.AddHealthChecks().AddTokenValidation(),
             time: time);
         var healthy = await CheckAsync(host.Services);
@@ -227,6 +214,14 @@ public sealed class TokenValidationHealthCheckTests
         Assert.Equal(HealthStatus.Healthy, entry.Status);
         Assert.Equal("none", entry.Data["authkit.circuit"]);
     }
+
+    // A breaker that opens after two failed calls (no retry wait to speak of) and stays open 10 s of the fake clock.
+    private static Dictionary<string, string?> FastBreaker() => new()
+    {
+        ["TokenValidation:AuthKit:Resilience:RetryDelay"] = "00:00:00.010",
+        ["TokenValidation:AuthKit:Resilience:MinimumThroughput"] = "2",
+        ["TokenValidation:AuthKit:Resilience:BreakDuration"] = "00:00:10",
+    };
 
     private static async Task<HealthReportEntry> CheckAsync(IServiceProvider services)
     {
