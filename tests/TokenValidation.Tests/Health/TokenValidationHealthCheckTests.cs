@@ -45,16 +45,7 @@ public sealed class TokenValidationHealthCheckTests
 
         // The break ends; a probe is in flight (AuthKit holds it): half-open.
         time.Advance(TimeSpan.FromSeconds(6));
-        string token = StandInHost.NewToken();
-        host.AuthKit.AddUser(token, "user_01");
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.AuthKit.Behavior = async context =>
-        {
-            await release.Task.WaitAsync(host.AuthKit.Stopping);
-            await host.AuthKit.DefaultUserInfoAsync(context);
-        };
-        var probe = host.Validation.ValidateAsync(token).AsTask();
-        await WaitUntil(() => host.Circuit.State == CircuitState.HalfOpen);
+        var (probe, release) = await HoldProbeAsync(host);
 
         var halfOpen = await CheckAsync(host.Services);
         Assert.Equal(HealthStatus.Degraded, halfOpen.Status);
@@ -154,16 +145,7 @@ public sealed class TokenValidationHealthCheckTests
         host.AuthKit.RespondWith(503);
         await host.Validation.ValidateAsync(StandInHost.NewToken());
         time.Advance(TimeSpan.FromSeconds(10));
-        string token = StandInHost.NewToken();
-        host.AuthKit.AddUser(token, "user_01");
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.AuthKit.Behavior = async context =>
-        {
-            await release.Task.WaitAsync(host.AuthKit.Stopping);
-            await host.AuthKit.DefaultUserInfoAsync(context);
-        };
-        var probe = host.Validation.ValidateAsync(token).AsTask();
-        await WaitUntil(() => host.Circuit.State == CircuitState.HalfOpen);
+        var (probe, release) = await HoldProbeAsync(host);
 
         var halfOpen = await CheckAsync(host.Services);
 
@@ -222,6 +204,22 @@ public sealed class TokenValidationHealthCheckTests
         ["TokenValidation:AuthKit:Resilience:MinimumThroughput"] = "2",
         ["TokenValidation:AuthKit:Resilience:BreakDuration"] = "00:00:10",
     };
+
+    // After the break: a probe for a known user that AuthKit holds until released, so the circuit stays half-open.
+    private static async Task<(Task<TokenCheckResult> Probe, TaskCompletionSource Release)> HoldProbeAsync(StandInHost host)
+    {
+        string token = StandInHost.NewToken();
+        host.AuthKit.AddUser(token, "user_01");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.AuthKit.Behavior = async context =>
+        {
+            await release.Task.WaitAsync(host.AuthKit.Stopping);
+            await host.AuthKit.DefaultUserInfoAsync(context);
+        };
+        var probe = host.Validation.ValidateAsync(token).AsTask();
+        await WaitUntil(() => host.Circuit.State == CircuitState.HalfOpen);
+        return (probe, release);
+    }
 
     private static async Task<HealthReportEntry> CheckAsync(IServiceProvider services)
     {
