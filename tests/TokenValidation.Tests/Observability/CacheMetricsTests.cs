@@ -34,7 +34,8 @@ public sealed class CacheMetricsTests
         Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
         host.Time.Advance(TimeSpan.FromSeconds(40));
         Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
-        await WaitUntil(() => host.AuthKit.UserInfoCalls == 2);
+        // Until the refresh has stored its answer, not only reached AuthKit: the clock moves on next.
+        await WaitUntil(() => host.AuthKit.UserInfoCalls == 2 && host.Service.Cache.FillsInFlight == 0);
 
         // Past the refreshed entry's life with AuthKit down: served stale.
         host.AuthKit.RespondWith(503);
