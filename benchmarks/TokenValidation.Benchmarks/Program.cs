@@ -7,13 +7,15 @@ using TokenValidation.Benchmarks;
 
 // Usage: dotnet run -c Release --project benchmarks/TokenValidation.Benchmarks -- [--quick] [--paired] [BenchmarkDotNet arguments]
 //   --quick      short jobs (1 launch, 3 warm-up and 5 measured iterations) for a smoke run of a few minutes
+//   --medium     1 launch, 6 warm-up and 20 measured iterations: quotable figures in about a third of the full job's time
 //   --paired     instead of BenchmarkDotNet, the interleaved cross-check of the §10 ratios (PairedRunner.cs);
 //                with --jwt only the JWT rows, with --cpu (Linux) thread CPU time instead of wall time
 //   no --filter  runs every class (BenchmarkDotNet would otherwise ask interactively)
 // After the run, the CONTRACT.md §10 ratios are printed and written to <artifacts>/results/section10.md
 // (paired.md for --paired).
 var quick = args.Contains("--quick");
-var rest = args.Where(a => a is not ("--quick" or "--paired")).ToList();
+var medium = args.Contains("--medium");
+var rest = args.Where(a => a is not ("--quick" or "--medium" or "--paired")).ToList();
 if (args.Contains("--paired"))
 {
     int at = rest.IndexOf("--artifacts");
@@ -26,8 +28,8 @@ if (!rest.Any(a => a is "--filter" or "-f" or "--list" or "--help" or "-h" or "-
     rest.AddRange(["--filter", "*"]);
 }
 
-var job = quick
-    ? Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(5).WithId("Quick")
+var job = quick ? Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(5).WithId("Quick")
+    : medium ? Job.Default.WithLaunchCount(1).WithWarmupCount(6).WithIterationCount(20).WithId("Medium")
     : Job.Default.WithId("Full");
 
 var config = DefaultConfig.Instance
