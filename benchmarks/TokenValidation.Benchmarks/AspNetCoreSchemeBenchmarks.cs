@@ -1,9 +1,13 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using TokenValidation.AspNetCore;
 using TokenValidation.Benchmarks.Shared;
@@ -27,6 +31,7 @@ namespace TokenValidation.Benchmarks;
 public class AspNetCoreSchemeBenchmarks
 {
     private const string BareScheme = "Bare";
+    private const string FixedTicketScheme = "FixedTicket";
 
     private readonly string _token = BenchmarkData.Token;
     private AuthKitStandIn _standIn = null!;
@@ -46,6 +51,7 @@ public class AspNetCoreSchemeBenchmarks
         {
             s.AddAuthentication()
                 .AddScheme<AuthenticationSchemeOptions, BareBearerHandler>(BareScheme, null)
+                .AddScheme<AuthenticationSchemeOptions, FixedTicketHandler>(FixedTicketScheme, null)
                 .AddMcpBearer(o =>
                 {
                     o.Resource = BenchmarkData.Audience;
@@ -62,6 +68,7 @@ public class AspNetCoreSchemeBenchmarks
 
         BenchmarkData.Expect(L1Hit().IsValid, "the token validates");
         BenchmarkData.Expect(HeaderAndL1Hit().IsValid, "the header reads and validates");
+        BenchmarkData.Expect(FrameworkFloorAuthenticate().GetAwaiter().GetResult(), "the fixed-ticket scheme authenticates");
         BenchmarkData.Expect(BareSchemeAuthenticate().GetAwaiter().GetResult(), "the bare scheme authenticates");
         BenchmarkData.Expect(McpBearerAuthenticate().GetAwaiter().GetResult(), "AddMcpBearer authenticates");
         BenchmarkData.Expect(McpBearerAuthenticateAndAuthorize().GetAwaiter().GetResult(), "AddMcpBearer authorizes mcp:tools");
@@ -95,6 +102,18 @@ public class AspNetCoreSchemeBenchmarks
         using var scope = _scopes.CreateScope();
         var context = NewContext(scope);
         return context.Request.Headers.Authorization.Count;
+    }
+
+    /// <summary>
+    /// The framework's own floor: a handler that reads nothing and returns one ticket built once (no token, no principal
+    /// per request). What any authentication scheme costs per request before it does anything.
+    /// </summary>
+    [Benchmark]
+    public async Task<bool> FrameworkFloorAuthenticate()
+    {
+        using var scope = _scopes.CreateScope();
+        var result = await NewContext(scope).AuthenticateAsync(FixedTicketScheme).ConfigureAwait(false);
+        return result.Succeeded;
     }
 
     /// <summary>A bare AuthenticationHandler over the core: header, L1 hit, a small ClaimsPrincipal.</summary>
@@ -133,4 +152,14 @@ public class AspNetCoreSchemeBenchmarks
         context.Request.Headers.Authorization = _authorization;
         return context;
     }
+}
+
+/// <summary>Answers every request with the same ticket, built once: the framework's per-request cost with nothing of ours.</summary>
+internal sealed class FixedTicketHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private static readonly AuthenticateResult Result = AuthenticateResult.Success(new AuthenticationTicket(
+        new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", "user")], "FixedTicket")), "FixedTicket"));
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(Result);
 }
