@@ -23,7 +23,7 @@ asp_tests="tests/TokenValidation.AspNetCore.Tests"
 # folder | source project file name | test project | test filter (dotnet test syntax; the tests of that folder's rules;
 # empty: the whole test project, for code every request passes through). "Root" is the project's own top-level files.
 folders=(
-  "Parsing|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Parsing|FullyQualifiedName~TokenValidation.Tests.Fuzz"
+  "Parsing|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Parsing|FullyQualifiedName~TokenValidation.Tests.Fuzz|FullyQualifiedName~TokenValidation.Tests.Introspection.IntrospectionAnswerTests|FullyQualifiedName~TokenValidation.Tests.Introspection.IntrospectionRequestAndParseTests|FullyQualifiedName~TokenValidation.Tests.Jwt.JwtIdentityReaderTests"
   "ApiKeys|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.ApiKeys"
   "Audience|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Audience.AudienceRuleTests|(FullyQualifiedName~TokenValidation.Tests.Jwt&(FullyQualifiedName~audience|FullyQualifiedName~resource))|(FullyQualifiedName~TokenValidation.Tests.Introspection&(FullyQualifiedName~audience|FullyQualifiedName~resource))"
   "Caching|TokenValidation.csproj|$core_tests|FullyQualifiedName~TokenValidation.Tests.Caching|FullyQualifiedName~TokenValidation.Tests.Redis.ValueFormatUpgradeTests|FullyQualifiedName~TokenValidation.Tests.Core.InvalidationChannelTests|FullyQualifiedName~TokenValidation.Tests.Health|FullyQualifiedName~TokenValidation.Tests.Observability.MetricsTests|FullyQualifiedName~TokenValidation.Tests.Observability.ActivityTests"

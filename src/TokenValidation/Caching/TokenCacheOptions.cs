@@ -25,7 +25,9 @@ public sealed class TokenCacheOptions
     /// Refresh ahead: a hit on a valid entry in this last share of its <see cref="Lifetime"/> starts one background
     /// revalidation while callers keep the cached answer. Valid renews the entry (both levels), Invalid replaces it, and
     /// an unreachable issuer leaves it to live out its time. Entries cut short by the token's own expiry are not
-    /// refreshed. Default 0.2 (the last 20%); 0 turns it off; below 1.
+    /// refreshed. An entry read from level 2 waits for the second half of this share, so in a fleet the replica that
+    /// filled it refreshes first and the others take the renewal from level 2. Default 0.2 (the last 20%); 0 turns it
+    /// off; below 1.
     /// </summary>
     public double RefreshAheadRatio { get; set; } = 0.2;
 

@@ -193,7 +193,7 @@ internal sealed class TwoLevelTokenCache
 
             // The L2 entry keeps its own expiry: L1 gets the remaining life, not a fresh one.
             var now = _time.GetUtcNow();
-            StoreInMemory(key, Timed(cached.Result, cached.ExpiresAt), now.UtcTicks);
+            StoreInMemory(key, Timed(cached.Result, cached.ExpiresAt, fromLevel2: true), now.UtcTicks);
             return cached.Result;
         }
 
@@ -267,8 +267,12 @@ internal sealed class TwoLevelTokenCache
         }
     }
 
-    /// <summary>The entry with its refresh point and retention: both only for valid answers.</summary>
-    private CacheEntry Timed(TokenCheckResult result, DateTimeOffset expiresAt)
+    /// <summary>
+    /// The entry with its refresh point and retention: both only for valid answers. An entry another replica put in level
+    /// 2 is refreshed in the second half of the window only, so the replica that asked the issuer renews it first and the
+    /// others find the renewal in level 2 instead of asking again at the same moment.
+    /// </summary>
+    private CacheEntry Timed(TokenCheckResult result, DateTimeOffset expiresAt, bool fromLevel2 = false)
     {
         if (result.Identity is not { } identity)
         {
@@ -286,7 +290,7 @@ internal sealed class TwoLevelTokenCache
 
         return new CacheEntry(result, expiresAt)
         {
-            RefreshAtTicks = _refreshAheadTicks > 0 && !cappedByToken ? expiresAt.UtcTicks - _refreshAheadTicks : long.MaxValue,
+            RefreshAtTicks = _refreshAheadTicks > 0 && !cappedByToken ? expiresAt.UtcTicks - (fromLevel2 ? _refreshAheadTicks / 2 : _refreshAheadTicks) : long.MaxValue,
             RetainUntilTicks = retainUntil,
         };
     }

@@ -50,6 +50,60 @@ public sealed class RefreshAcrossReplicasTests
     }
 
     [Fact]
+    public async Task Replicas_hit_at_once_in_the_window_make_one_refresh_the_one_that_filled_level_2_first()
+    {
+        var l2 = new ScriptedDistributedCache();
+        var time = new FakeTimeProvider();
+        await using var authKit = await AuthKitStandIn.StartAsync();
+        authKit.AddUser(Token, "user_01");
+        await using var a = await StartAsync(authKit, l2, time);
+        await using var b = await StartAsync(authKit, l2, time);
+        Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
+        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+        Assert.Equal(1, authKit.UserInfoCalls);
+
+        // At 4.2 of 5 minutes both replicas serve the token: only A, which asked the issuer, refreshes; B's entry came
+        // from level 2 and waits for the last 10%.
+        time.Advance(TimeSpan.FromMinutes(4.2));
+        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+        Assert.Equal(0, b.Service.Cache.FillsInFlight);
+        Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
+        await RefreshesDoneAsync(a);
+        Assert.Equal(2, authKit.UserInfoCalls);
+
+        // In B's half of the window, B takes A's renewal from level 2.
+        time.Advance(TimeSpan.FromMinutes(0.4));
+        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+        await RefreshesDoneAsync(b);
+        Assert.Equal(2, authKit.UserInfoCalls);
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+        Assert.Equal(2, authKit.UserInfoCalls);
+    }
+
+    [Fact]
+    public async Task A_replica_that_read_level_2_refreshes_from_the_issuer_itself_when_nobody_renewed_it()
+    {
+        var l2 = new ScriptedDistributedCache();
+        var time = new FakeTimeProvider();
+        await using var authKit = await AuthKitStandIn.StartAsync();
+        authKit.AddUser(Token, "user_01");
+        await using var a = await StartAsync(authKit, l2, time);
+        await using var b = await StartAsync(authKit, l2, time);
+        Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
+        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+
+        // A no longer serves the token; B's refresh in the last 10% asks the issuer, so the token never expires on B.
+        time.Advance(TimeSpan.FromMinutes(4.6));
+        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+        await RefreshesDoneAsync(b);
+        Assert.Equal(2, authKit.UserInfoCalls);
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+        Assert.Equal(2, authKit.UserInfoCalls);
+    }
+
+    [Fact]
     public async Task A_refresh_asks_the_issuer_when_level_2_holds_only_the_value_being_refreshed_and_a_revocation_removes_it()
     {
         var l2 = new ScriptedDistributedCache();
