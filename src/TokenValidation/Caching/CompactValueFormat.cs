@@ -104,7 +104,10 @@ internal static class CompactValueFormat
     }
 
     /// <summary>The entry in <paramref name="value"/>, or <see langword="null"/> when it is not exactly one readable value.</summary>
-    public static CacheEntry? Read(ReadOnlySpan<byte> value)
+    public static CacheEntry? Read(ReadOnlySpan<byte> value) => Read(value, CacheValueSerializer.PlainEntry);
+
+    /// <summary>As <see cref="Read(ReadOnlySpan{byte})"/>, the entry made by <paramref name="entry"/> from the answer and its expiry.</summary>
+    public static CacheEntry? Read(ReadOnlySpan<byte> value, Func<TokenCheckResult, DateTimeOffset, CacheEntry> entry)
     {
         var reader = new Reader(value);
         if (!reader.TryByte(out byte kind) || !reader.TryTicks(out long expiresAt))
@@ -131,7 +134,7 @@ internal static class CompactValueFormat
             result = TokenCheckResult.Valid(identity);
         }
 
-        return reader.AtEnd ? new CacheEntry(result, new DateTimeOffset(expiresAt, TimeSpan.Zero)) : null;
+        return reader.AtEnd ? entry(result, new DateTimeOffset(expiresAt, TimeSpan.Zero)) : null;
     }
 
     private static TokenIdentity? ReadIdentity(ref Reader reader)
@@ -170,7 +173,7 @@ internal static class CompactValueFormat
         string[] scopes = scopeCount == 0 ? [] : new string[scopeCount];
         for (int i = 0; i < scopes.Length; i++)
         {
-            if (!reader.TryString(out string? scope))
+            if (!reader.TryName(out string? scope))
             {
                 return null;
             }
@@ -186,7 +189,7 @@ internal static class CompactValueFormat
         TokenClaim[] claims = claimCount == 0 ? [] : new TokenClaim[claimCount];
         for (int i = 0; i < claims.Length; i++)
         {
-            if (!reader.TryString(out string? type) || !reader.TryString(out string? value))
+            if (!reader.TryName(out string? type) || !reader.TryString(out string? value))
             {
                 return null;
             }
@@ -290,6 +293,19 @@ internal static class CompactValueFormat
             }
 
             value = bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
+            return true;
+        }
+
+        // A scope or a claim type: the same few strings in every identity, so they come from the process-wide pool.
+        public bool TryName([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+        {
+            if (!TryBytes(out var bytes))
+            {
+                value = null;
+                return false;
+            }
+
+            value = SharedNames.Process.Get(bytes);
             return true;
         }
 
