@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
+using TokenValidation.AuthKit;
 using TokenValidation.Caching;
 using TokenValidation.Testing;
 
@@ -26,6 +27,9 @@ public class MissBenchmarks
     private TokenHash _hash;
     private HttpClient _http = null!;
     private Uri _userInfo = null!;
+    private IHttpClientFactory _libraryClients = null!;
+    private ServiceProvider _providerWithoutPipeline = null!;
+    private IHttpClientFactory _libraryClientsWithoutPipeline = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -38,6 +42,11 @@ public class MissBenchmarks
         _service = _provider.GetRequiredService<ITokenValidationService>();
         _l1 = _provider.GetRequiredService<TokenValidationService>().MemoryCache;
         _hash = BenchmarkData.Hash(_token);
+        _libraryClients = _provider.GetRequiredService<IHttpClientFactory>();
+        _providerWithoutPipeline = BenchmarkData.BuildProvider(
+            _standIn.Authority,
+            services: s => s.PostConfigure<AuthKitOptions>(o => o.Resilience.Enabled = false));
+        _libraryClientsWithoutPipeline = _providerWithoutPipeline.GetRequiredService<IHttpClientFactory>();
 
         // The same handler settings the library gives its named client.
         _http = new HttpClient(new SocketsHttpHandler
@@ -55,7 +64,9 @@ public class MissBenchmarks
             BenchmarkData.Expect(BareHttpGet().AsTask().GetAwaiter().GetResult().Length > 0, "the bare GET reads the userinfo answer");
         }
 
-        BenchmarkData.Expect(_standIn.UserInfoCalls == 6, $"every call reaches the stand-in (saw {_standIn.UserInfoCalls})");
+        BenchmarkData.Expect(BareGetThroughLibraryClient().AsTask().GetAwaiter().GetResult().Length > 0, "the library's named client reads the userinfo answer");
+        BenchmarkData.Expect(BareGetThroughLibraryClientWithoutPipeline().AsTask().GetAwaiter().GetResult().Length > 0, "the named client without the pipeline reads the answer");
+        BenchmarkData.Expect(_standIn.UserInfoCalls == 8, $"every call reaches the stand-in (saw {_standIn.UserInfoCalls})");
         _standIn.ResetCounts();
     }
 
@@ -65,19 +76,13 @@ public class MissBenchmarks
         Console.WriteLine($"// Check: userinfo calls during the run = {_standIn.UserInfoCalls}.");
         _http.Dispose();
         _provider.Dispose();
+        _providerWithoutPipeline.Dispose();
         _standIn.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>The floor: GET userinfo with the bearer token, read the body.</summary>
     [Benchmark(Baseline = true)]
-    public async ValueTask<byte[]> BareHttpGet()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, _userInfo);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-    }
+    public ValueTask<byte[]> BareHttpGet() => GetAsync(_http);
 
     /// <summary>A miss through <see cref="ITokenValidationService.ValidateAsync"/>: userinfo call, parse, cache fill.</summary>
     [Benchmark]
@@ -86,5 +91,28 @@ public class MissBenchmarks
         var result = await _service.ValidateAsync(_token).ConfigureAwait(false);
         _l1.Remove(_hash);
         return result;
+    }
+
+    /// <summary>
+    /// Where the difference goes (1): the bare GET sent through the library's named client (<c>CreateClient</c> per call,
+    /// its handlers and the resilience pipeline of <c>AuthKit:Resilience</c>), as the validator sends it.
+    /// </summary>
+    [Benchmark]
+    public ValueTask<byte[]> BareGetThroughLibraryClient() => GetAsync(_libraryClients.CreateClient(AuthKitDefaults.HttpClientName));
+
+    /// <summary>
+    /// Where the difference goes (2): the same with <c>AuthKit:Resilience:Enabled = false</c>: the named client and the
+    /// package's resilience handler with no strategies. The gap to <see cref="BareGetThroughLibraryClient"/> is the strategies.
+    /// </summary>
+    [Benchmark]
+    public ValueTask<byte[]> BareGetThroughLibraryClientWithoutPipeline() => GetAsync(_libraryClientsWithoutPipeline.CreateClient(AuthKitDefaults.HttpClientName));
+
+    private async ValueTask<byte[]> GetAsync(HttpClient client)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _userInfo);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
     }
 }

@@ -35,7 +35,13 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
         return bytes;
     }
 
-    public CacheEntry? Deserialize(byte[]? bytes, string key)
+    /// <summary>Makes the plain entry of an answer and its expiry (no refresh point, no retention beyond the expiry).</summary>
+    public static readonly Func<TokenCheckResult, DateTimeOffset, CacheEntry> PlainEntry = static (result, expiresAt) => new CacheEntry(result, expiresAt);
+
+    public CacheEntry? Deserialize(byte[]? bytes, string key) => Deserialize(bytes, key, PlainEntry);
+
+    /// <summary>The value as an entry made by <paramref name="entry"/>, or <see langword="null"/> when it cannot be read.</summary>
+    public CacheEntry? Deserialize(byte[]? bytes, string key, Func<TokenCheckResult, DateTimeOffset, CacheEntry> entry)
     {
         if (bytes is not { Length: > 1 })
         {
@@ -47,13 +53,13 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
             switch (bytes[0])
             {
                 case PlainCompactV2 when protector is null:
-                    return CompactValueFormat.Read(bytes.AsSpan(1));
+                    return CompactValueFormat.Read(bytes.AsSpan(1), entry);
                 case ProtectedCompactV2 when protector is not null:
-                    return CompactValueFormat.Read(protector.Unprotect(key, bytes[1..]));
+                    return CompactValueFormat.Read(protector.Unprotect(key, bytes[1..]), entry);
                 case PlainJsonV1 when protector is null:
-                    return ReadJson(bytes[1..]);
+                    return ReadJson(bytes[1..], entry);
                 case ProtectedJsonV1 when protector is not null:
-                    return ReadJson(protector.Unprotect(key, bytes[1..]));
+                    return ReadJson(protector.Unprotect(key, bytes[1..]), entry);
                 default:
                     return null;
             }
@@ -66,7 +72,7 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
     }
 
     // The format written before the compact one; kept for reading only.
-    private static CacheEntry? ReadJson(byte[] json)
+    private static CacheEntry? ReadJson(byte[] json, Func<TokenCheckResult, DateTimeOffset, CacheEntry> entry)
     {
         if (json.Length == 0)
         {
@@ -74,10 +80,10 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
         }
 
         var value = JsonSerializer.Deserialize(json, CachedValueJsonContext.Default.CachedValue);
-        return value is null ? null : ToEntry(value);
+        return value is null ? null : ToEntry(value, entry);
     }
 
-    private static CacheEntry? ToEntry(CachedValue value)
+    private static CacheEntry? ToEntry(CachedValue value, Func<TokenCheckResult, DateTimeOffset, CacheEntry> entry)
     {
         TokenCheckResult result;
         switch (value.Outcome)
@@ -104,7 +110,7 @@ internal sealed class CacheValueSerializer(ITokenCacheValueProtector? protector)
                 return null;
         }
 
-        return new CacheEntry(result, DateTimeOffset.FromUnixTimeMilliseconds(value.ExpiresAtMs));
+        return entry(result, DateTimeOffset.FromUnixTimeMilliseconds(value.ExpiresAtMs));
     }
 
     private static TokenClaim[] UnflattenClaims(string[]? flat)

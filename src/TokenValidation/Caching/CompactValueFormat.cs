@@ -104,7 +104,10 @@ internal static class CompactValueFormat
     }
 
     /// <summary>The entry in <paramref name="value"/>, or <see langword="null"/> when it is not exactly one readable value.</summary>
-    public static CacheEntry? Read(ReadOnlySpan<byte> value)
+    public static CacheEntry? Read(ReadOnlySpan<byte> value) => Read(value, CacheValueSerializer.PlainEntry);
+
+    /// <summary>As <see cref="Read(ReadOnlySpan{byte})"/>, the entry made by <paramref name="entry"/> from the answer and its expiry.</summary>
+    public static CacheEntry? Read(ReadOnlySpan<byte> value, Func<TokenCheckResult, DateTimeOffset, CacheEntry> entry)
     {
         var reader = new Reader(value);
         if (!reader.TryByte(out byte kind) || !reader.TryTicks(out long expiresAt))
@@ -131,7 +134,7 @@ internal static class CompactValueFormat
             result = TokenCheckResult.Valid(identity);
         }
 
-        return reader.AtEnd ? new CacheEntry(result, new DateTimeOffset(expiresAt, TimeSpan.Zero)) : null;
+        return reader.AtEnd ? entry(result, new DateTimeOffset(expiresAt, TimeSpan.Zero)) : null;
     }
 
     private static TokenIdentity? ReadIdentity(ref Reader reader)

@@ -57,7 +57,15 @@ internal sealed class DistributedTokenCache
         return string.Concat(_keyPrefix.AsSpan(), chars[..written]);
     }
 
-    public async ValueTask<CacheEntry?> GetAsync(TokenHash hash, CancellationToken cancellationToken)
+    public ValueTask<CacheEntry?> GetAsync(TokenHash hash, CancellationToken cancellationToken) =>
+        GetAsync(hash, CacheValueSerializer.PlainEntry, cancellationToken);
+
+    /// <summary>
+    /// The entry under <paramref name="hash"/>, made by <paramref name="entry"/> from the stored answer and its expiry (so
+    /// level 1 can take it as it is, with no second entry); <see langword="null"/> for a miss, an unreadable value, a
+    /// failure or an expired value.
+    /// </summary>
+    public async ValueTask<CacheEntry?> GetAsync(TokenHash hash, Func<TokenCheckResult, DateTimeOffset, CacheEntry> entry, CancellationToken cancellationToken)
     {
         if (!ShouldTry())
         {
@@ -82,14 +90,14 @@ internal sealed class DistributedTokenCache
             return null;
         }
 
-        var entry = _serializer.Deserialize(bytes, key);
-        if (entry is null)
+        var read = _serializer.Deserialize(bytes, key, entry);
+        if (read is null)
         {
             Log.DistributedCacheUnreadable(_logger, hash.ToShortString());
             return null;
         }
 
-        return entry.ExpiresAtTicks > _time.GetUtcNow().UtcTicks ? entry : null;
+        return read.ExpiresAtTicks > _time.GetUtcNow().UtcTicks ? read : null;
     }
 
     public async ValueTask SetAsync(TokenHash hash, CacheEntry entry, CancellationToken cancellationToken)

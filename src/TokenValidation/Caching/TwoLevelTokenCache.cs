@@ -34,6 +34,7 @@ internal sealed class TwoLevelTokenCache
     private readonly TimeProvider _time;
     private readonly TokenValidationDiagnostics _diagnostics;
     private readonly ILogger _logger;
+    private readonly Func<TokenCheckResult, DateTimeOffset, CacheEntry> _timed; // entries read from level 2
     private int _servingStale;
 
     public TwoLevelTokenCache(
@@ -53,6 +54,7 @@ internal sealed class TwoLevelTokenCache
         _time = time;
         _diagnostics = diagnostics;
         _logger = logger;
+        _timed = (result, expiresAt) => Timed(result, expiresAt, fromLevel2: true);
     }
 
     /// <summary>Asks the route's validator (and enrichers) about a token; never throws for the issuer's failures.</summary>
@@ -96,14 +98,19 @@ internal sealed class TwoLevelTokenCache
     /// The answer after a level-1 miss at <paramref name="nowTicks"/>: shared with a fill in flight, or from a fill this
     /// call starts.
     /// </summary>
-    public async ValueTask<TokenCheckResult> GetOrFillAsync(string token, TokenHash key, TokenRoute route, long nowTicks, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not an async method: it hands back the fill's own task (<see cref="Task.WaitAsync(CancellationToken)"/> returns it
+    /// as it is for a token that cannot be cancelled), so a miss carries no state machine of its own. The fill's task
+    /// never faults (<see cref="RunFillAsync"/> turns every failure into a result).
+    /// </remarks>
+    public ValueTask<TokenCheckResult> GetOrFillAsync(string token, TokenHash key, TokenRoute route, long nowTicks, CancellationToken cancellationToken)
     {
         var fill = new TaskCompletionSource<TokenCheckResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var shared = _inFlight.GetOrAdd(key, fill.Task);
         if (shared != fill.Task)
         {
             _diagnostics.CoalescedWait();
-            return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return Await(shared, cancellationToken);
         }
 
         // The slot is ours, but a fill may have written level 1 and left the table since this request missed.
@@ -111,13 +118,16 @@ internal sealed class TwoLevelTokenCache
         {
             _inFlight.TryRemove(new KeyValuePair<TokenHash, Task<TokenCheckResult>>(key, fill.Task));
             fill.SetResult(entry.Result);
-            return entry.Result;
+            return new(entry.Result);
         }
 
         // The fill belongs to everyone waiting, so it ignores this caller's cancellation.
         _ = RunFillAsync(token, key, route, fill, refreshing: null);
-        return await fill.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Await(fill.Task, cancellationToken);
     }
+
+    private static ValueTask<TokenCheckResult> Await(Task<TokenCheckResult> fill, CancellationToken cancellationToken) =>
+        fill.IsCompletedSuccessfully ? new(fill.Result) : new(fill.WaitAsync(cancellationToken));
 
     /// <summary>Forgets <paramref name="key"/> in both levels (logout, revocation).</summary>
     public async ValueTask RemoveAsync(TokenHash key, CancellationToken cancellationToken)
@@ -155,12 +165,34 @@ internal sealed class TwoLevelTokenCache
         }
     }
 
+    // One async method for the whole fill (level 2, the issuer, the store): each layer that waits on I/O would box
+    // its own state machine on every miss.
     private async Task RunFillAsync(string token, TokenHash key, TokenRoute route, TaskCompletionSource<TokenCheckResult> fill, CacheEntry? refreshing)
     {
         TokenCheckResult result;
+        Activity? activity = null;
         try
         {
-            result = await FillAsync(token, key, route, refreshing).ConfigureAwait(false);
+            activity = _diagnostics.ActivitySource.StartActivity(refreshing is null ? "TokenValidation.Fill" : "TokenValidation.Refresh");
+            activity?.SetTag(TokenValidationTags.Source, route.Name);
+
+            // On a refresh, level 2 counts only when another replica has renewed the entry since: one upstream call per
+            // token per lifetime for the whole fleet. The entry comes back timed for level 1 (see Timed).
+            var cached = await _l2.GetAsync(key, _timed, CancellationToken.None).ConfigureAwait(false);
+            if (cached is not null && (refreshing is null || cached.ExpiresAtTicks > refreshing.ExpiresAtTicks))
+            {
+                result = UseLevel2(key, cached, activity);
+            }
+            else
+            {
+                if (cached is null && _l2.IsEnabled)
+                {
+                    _diagnostics.CacheMiss("l2");
+                }
+
+                result = await _upstream(token, key, route).ConfigureAwait(false);
+                result = await AfterUpstream(key, route, result, refreshing, activity).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -169,6 +201,8 @@ internal sealed class TwoLevelTokenCache
         }
         finally
         {
+            activity?.Dispose();
+
             // Level 1 holds the answer before the entry goes (see the remarks); a failure goes only to those already
             // waiting, and the next request starts afresh.
             _inFlight.TryRemove(new KeyValuePair<TokenHash, Task<TokenCheckResult>>(key, fill.Task));
@@ -177,32 +211,20 @@ internal sealed class TwoLevelTokenCache
         fill.SetResult(result);
     }
 
-    private async ValueTask<TokenCheckResult> FillAsync(string token, TokenHash key, TokenRoute route, CacheEntry? refreshing)
+    private TokenCheckResult UseLevel2(in TokenHash key, CacheEntry cached, Activity? activity)
     {
-        using var activity = _diagnostics.ActivitySource.StartActivity(refreshing is null ? "TokenValidation.Fill" : "TokenValidation.Refresh");
-        activity?.SetTag(TokenValidationTags.Source, route.Name);
+        _diagnostics.CacheHit("l2");
+        activity?.SetTag(TokenValidationTags.CacheLevel, "l2");
+        activity?.SetTag(TokenValidationTags.Outcome, TokenValidationDiagnostics.OutcomeName(cached.Result.Outcome));
 
-        // On a refresh, level 2 counts only when another replica has renewed the entry since: one upstream call per
-        // token per lifetime for the whole fleet.
-        var cached = await _l2.GetAsync(key, CancellationToken.None).ConfigureAwait(false);
-        if (cached is not null && (refreshing is null || cached.ExpiresAtTicks > refreshing.ExpiresAtTicks))
-        {
-            _diagnostics.CacheHit("l2");
-            activity?.SetTag(TokenValidationTags.CacheLevel, "l2");
-            activity?.SetTag(TokenValidationTags.Outcome, TokenValidationDiagnostics.OutcomeName(cached.Result.Outcome));
+        // The L2 entry keeps its own expiry: L1 gets the remaining life, not a fresh one.
+        StoreInMemory(key, cached, _time.GetUtcNow().UtcTicks);
+        return cached.Result;
+    }
 
-            // The L2 entry keeps its own expiry: L1 gets the remaining life, not a fresh one.
-            var now = _time.GetUtcNow();
-            StoreInMemory(key, Timed(cached.Result, cached.ExpiresAt, fromLevel2: true), now.UtcTicks);
-            return cached.Result;
-        }
-
-        if (cached is null && _l2.IsEnabled)
-        {
-            _diagnostics.CacheMiss("l2");
-        }
-
-        var result = await _upstream(token, key, route).ConfigureAwait(false);
+    // Not async: the store's own ValueTask is handed back, so a fill without level 2 adds no state machine here.
+    private ValueTask<TokenCheckResult> AfterUpstream(TokenHash key, TokenRoute route, TokenCheckResult result, CacheEntry? refreshing, Activity? activity)
+    {
         if (activity is not null)
         {
             activity.SetTag(TokenValidationTags.Outcome, TokenValidationDiagnostics.OutcomeName(result.Outcome));
@@ -215,11 +237,11 @@ internal sealed class TwoLevelTokenCache
         if (result.Outcome == TokenValidationOutcome.Unavailable)
         {
             // A refresh that could not reach the issuer leaves the entry to live out its time.
-            return refreshing is null && TryServeStale(key, route, out var stale) ? stale : result;
+            return new(refreshing is null && TryServeStale(key, route, out var stale) ? stale : result);
         }
 
         IssuerAnswered();
-        return await StoreAsync(key, route, result, replacesValid: refreshing is not null).ConfigureAwait(false);
+        return StoreAsync(key, route, result, replacesValid: refreshing is not null);
     }
 
     private async ValueTask<TokenCheckResult> StoreAsync(TokenHash key, TokenRoute route, TokenCheckResult result, bool replacesValid)

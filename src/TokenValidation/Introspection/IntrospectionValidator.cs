@@ -63,7 +63,11 @@ internal sealed class IntrospectionValidator : ITokenValidator
             : "&token_type_hint=access_token&client_id=" + FormEncode(options.ClientId!) + "&client_secret=" + FormEncode(options.ClientSecret!));
     }
 
-    public async ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
+    // Without a listener there is no span to wrap, and the wrapper's own state machine would cost every miss.
+    public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        _diagnostics.ActivitySource.HasListeners() ? TracedAsync(token, cancellationToken) : CheckAsync(token, cancellationToken);
+
+    private async ValueTask<TokenCheckResult> TracedAsync(string token, CancellationToken cancellationToken)
     {
         // Tags are a fixed vocabulary: never the token, its hash or the endpoint's answer.
         using var activity = _diagnostics.ActivitySource.StartActivity("TokenValidation.Introspection", ActivityKind.Client);

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace TokenValidation.Parsing;
@@ -151,7 +152,18 @@ internal static class IdentityJsonParser
     /// <summary>The scopes of a <c>scope</c> (space-delimited string) or <c>scp</c> (string or array) value; the reader is left on the value's last token.</summary>
     internal static void AddScopes(ref Utf8JsonReader reader, List<string> scopes)
     {
-        if (reader.TokenType == JsonTokenType.String)
+        if (reader.TokenType == JsonTokenType.String && TryPlainUtf8(ref reader, out var raw))
+        {
+            // Split the raw bytes: the space-delimited whole is never made a string of its own.
+            foreach (var range in raw.Split((byte)' '))
+            {
+                if (range.End.Value > range.Start.Value)
+                {
+                    scopes.Add(Encoding.UTF8.GetString(raw[range]));
+                }
+            }
+        }
+        else if (reader.TokenType == JsonTokenType.String)
         {
             string value = reader.GetString()!;
             foreach (var range in value.AsSpan().Split(' '))
@@ -180,6 +192,13 @@ internal static class IdentityJsonParser
         {
             reader.Skip();
         }
+    }
+
+    // A string value whose bytes are its text (no escapes, one segment, valid UTF-8); anything else takes GetString's path.
+    private static bool TryPlainUtf8(ref Utf8JsonReader reader, out ReadOnlySpan<byte> value)
+    {
+        value = reader.ValueSpan;
+        return !reader.ValueIsEscaped && !reader.HasValueSequence && System.Text.Unicode.Utf8.IsValid(value);
     }
 
     /// <summary><paramref name="scopes"/> without repeats, in first-seen order.</summary>
