@@ -6,7 +6,7 @@
 //                     baseline), and GET /stats (userinfo calls made so far)
 // Usage: dotnet TokenValidation.LoadHost.dll [--mode mcpbearer|scheme|middleware|peers|mcp|standin] [--auth-port 0]
 //          [--anon-port 0] [--jwt-port 0] [--authkit <authority>] [--redis <host:port>] [--lifetime <seconds>]
-//          [--users N] [--stats-port 0]
+//          [--l2-timeout <ms>] [--users N] [--stats-port 0]
 // Ports default to 0 (any free port); the bound addresses are printed as "LISTENING auth=… anon=… mode=…".
 // --mode mcpbearer (default): the product, as its README wires it: AddAuthentication(McpBearer).AddMcpBearer(...),
 //   UseAuthentication + UseAuthorization, and the endpoint requiring the scope mcp:tools (RequireScopes).
@@ -22,13 +22,15 @@
 //   line per token "index calls".
 // Fleet options (mcpbearer): --authkit uses that authority instead of an in-process stand-in (and turns the per-client
 //   miss limit off: every wrk connection comes from 127.0.0.1); --redis adds level 2 (AddStackExchangeRedisCache +
-//   AddDistributedCache + AddRedisInvalidation, as the sample wires it); --lifetime sets Cache:Lifetime.
+//   AddDistributedCache + AddRedisInvalidation, as the sample wires it); --lifetime sets Cache:Lifetime (seconds),
+//   --l2-timeout Cache:DistributedCacheTimeout (milliseconds; default the product's 250).
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenValidation;
@@ -46,7 +48,7 @@ const string SchemeName = "Bench";
 string mode = "mcpbearer";
 int authPort = 0, anonPort = 0, jwtPort = 0, statsPort = 0, users = 1000;
 string? authKit = null, redis = null;
-TimeSpan? lifetime = null;
+TimeSpan? lifetime = null, l2Timeout = null;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -74,6 +76,9 @@ for (int i = 0; i + 1 < args.Length; i += 2)
             break;
         case "--redis":
             redis = args[i + 1];
+            break;
+        case "--l2-timeout":
+            l2Timeout = TimeSpan.FromMilliseconds(double.Parse(args[i + 1], CultureInfo.InvariantCulture));
             break;
         case "--lifetime":
             lifetime = TimeSpan.FromSeconds(double.Parse(args[i + 1], CultureInfo.InvariantCulture));
@@ -133,7 +138,8 @@ if (lifetime is { } cacheLifetime)
 if (redis is not null)
 {
     authBuilder.Services.AddStackExchangeRedisCache(o => o.Configuration = redis);
-    validation.AddDistributedCache().AddRedisInvalidation(o => o.Configuration = redis);
+    validation.AddDistributedCache(o => o.DistributedCacheTimeout = l2Timeout ?? o.DistributedCacheTimeout)
+        .AddRedisInvalidation(o => o.Configuration = redis);
 }
 
 bool mcpBearer = mode is "mcpbearer" or "peers" or "mcp";
@@ -252,6 +258,13 @@ if (mode == "peers")
     jwt.UseAuthentication();
     jwt.UseAuthorization();
     jwt.MapGet("/hello", hello).RequireAuthorization("mcp:tools");
+}
+
+if (redis is not null)
+{
+    // Connect to Redis before reporting ready: a first connection can outlast the 250 ms level-2 timeout, and the
+    // fleet's first validations would then miss level 2 for that reason alone.
+    await auth.Services.GetRequiredService<IDistributedCache>().GetAsync("loadhost:warm-up");
 }
 
 await auth.StartAsync();
