@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark of CONTRACT.md §10: the BenchmarkDotNet classes, the paired (interleaved) cross-check of the
-# §10 ratios, then the end-to-end wrk measurement.
+# §10 ratios, then the end-to-end wrk measurements (every e2e.sh mode) and the fleet (fleet.sh).
 # Usage: benchmarks/run.sh [--quick] [more BenchmarkDotNet arguments, e.g. --filter '*L1Hit*']
 #   --quick  short jobs (a smoke run of about 10 minutes); without it, BenchmarkDotNet's default job (about 45 min in all)
 # Installs redis-server, wrk and curl from Debian's packages when missing (needs root or sudo).
