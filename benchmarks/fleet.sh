@@ -66,23 +66,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts the load host with the given arguments, logging to $1; prints its LISTENING line.
+# Starts the load host with the given arguments, logging to $1; sets $listening to its LISTENING line. Not called in
+# $(…): the pid must reach this shell's list for the clean-up.
+listening=""
 start_host() {
-  local log="$1" pid line=""
+  local log="$1" pid
   shift
+  listening=""
   # Emptied here, not by the child's redirection, so the loop never reads a previous run's LISTENING line.
   : >"$log"
   dotnet "$dll" "$@" >>"$log" 2>&1 &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 1 300); do
-    line="$(grep -m1 '^LISTENING' "$log" || true)"
-    [[ -n "$line" ]] && break
+    listening="$(grep -m1 '^LISTENING' "$log" || true)"
+    [[ -n "$listening" ]] && break
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
     sleep 0.2
   done
-  [[ -n "$line" ]] || { echo "the host ($*) did not start" >&2; cat "$log" >&2; exit 1; }
-  echo "$line"
+  [[ -n "$listening" ]] || { echo "the host ($*) did not start" >&2; cat "$log" >&2; exit 1; }
 }
 
 field() { sed -E "s/.* $1=([^ ]+).*/\\1/" <<<"$2"; }
@@ -107,14 +109,15 @@ done
 [[ -n "$redis_port" ]] || { echo "redis-server did not start" >&2; cat "$out/fleet.redis.log" >&2; exit 1; }
 
 echo "== the counting AuthKit stand-in ($users tokens)"
-standin="$(start_host "$out/fleet.standin.log" --mode standin --users "$users")"
-authority="$(field authority "$standin")" stats="$(field stats "$standin")"
+start_host "$out/fleet.standin.log" --mode standin --users "$users"
+authority="$(field authority "$listening")" stats="$(field stats "$listening")"
 
 echo "== two load hosts (Cache:Lifetime ${lifetime}s, level 2 on 127.0.0.1:$redis_port)"
 host_args=(--mode mcpbearer --authkit "$authority" --redis "127.0.0.1:$redis_port" --lifetime "$lifetime" --l2-timeout "$l2_timeout")
-line_a="$(start_host "$out/fleet.host-a.log" "${host_args[@]}")"
-line_b="$(start_host "$out/fleet.host-b.log" "${host_args[@]}")"
-host_a="$(field auth "$line_a")/hello" host_b="$(field auth "$line_b")/hello"
+start_host "$out/fleet.host-a.log" "${host_args[@]}"
+host_a="$(field auth "$listening")/hello"
+start_host "$out/fleet.host-b.log" "${host_args[@]}"
+host_b="$(field auth "$listening")/hello"
 
 # Before anything is measured: a token is accepted by host A (one userinfo call), then by host B from level 2 (none),
 # and a request without a token is refused.
@@ -171,6 +174,8 @@ cadence_bound=$((users * (per_period + 1)))
 single_host=$((users * per_period))
 # Per token: min, median, max, and how many tokens made each number of calls.
 read -r min median max <<<"$(awk '{ print $2 }' <<<"$counts" | sort -n | awk '{ v[NR] = $1 } END { print v[1], v[int((NR + 1) / 2)], v[NR] }')"
+# Calls less than 2 s after the same token's previous call: two hosts filling or refreshing it at once.
+duplicates="$(awk '{ n += $3; if ($3 > 0) k++ } END { printf "%d (%d tokens)", n, k }' <<<"$counts")"
 distribution="$(awk '{ print $2 }' <<<"$counts" | sort -n | uniq -c | awk '{ printf "%s%d calls: %d tokens", (NR > 1 ? "; " : ""), $2, $1 }')"
 verdict() { (($1 <= $2)) && echo met || echo EXCEEDED; }
 
@@ -190,6 +195,7 @@ verdict() { (($1 <= $2)) && echo met || echo EXCEEDED; }
   echo "| userinfo calls, whole fleet (incl. 1 for the pre-run check) | **$total** |"
   echo "| userinfo calls per token: min / median / max | $min / $median / $max |"
   echo "| distribution | $distribution |"
+  echo "| calls < 2 s after the token's previous call (two hosts at once) | $duplicates |"
   echo "| one host alone would make: tokens × ceil(${duration} / ${period}) | $single_host |"
   echo "| cadence bound: tokens × (ceil(${duration} / ${period}) + 1) | $cadence_bound: **$(verdict "$total" "$cadence_bound")** |"
   echo "| contract bound: tokens × (ceil(${duration} / ${lifetime}) + 1) | $contract_bound: **$(verdict "$total" "$contract_bound")** |"
@@ -201,6 +207,10 @@ cat "$report"
 echo
 
 status=0
+if [[ -z "$req_a" || -z "$req_b" ]]; then
+  echo "a wrk run reported nothing (see $raw)" >&2
+  status=1
+fi
 if ((non2xx > 0 || socket > 0)); then
   echo "wrk reported non-2xx answers or socket errors (see $raw)" >&2
   status=1
