@@ -175,7 +175,7 @@ single_host=$((users * per_period))
 # Per token: min, median, max, and how many tokens made each number of calls.
 read -r min median max <<<"$(awk '{ print $2 }' <<<"$counts" | sort -n | awk '{ v[NR] = $1 } END { print v[1], v[int((NR + 1) / 2)], v[NR] }')"
 # Calls less than 2 s after the same token's previous call: two hosts filling or refreshing it at once.
-duplicates="$(awk '{ n += $3; if ($3 > 0) k++ } END { printf "%d (%d tokens)", n, k }' <<<"$counts")"
+duplicates="$(awk '{ f += $3; r += $4 } END { printf "%d at the first fill, %d at refreshes", f, r }' <<<"$counts")"
 distribution="$(awk '{ print $2 }' <<<"$counts" | sort -n | uniq -c | awk '{ printf "%s%d calls: %d tokens", (NR > 1 ? "; " : ""), $2, $1 }')"
 verdict() { (($1 <= $2)) && echo met || echo EXCEEDED; }
 

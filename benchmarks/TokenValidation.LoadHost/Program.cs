@@ -19,8 +19,9 @@
 //   trivial tool "hello") at POST /mcp: auth with MapMcp("/mcp").RequireScopes("mcp:tools"), anon with no authentication.
 // --mode standin: no load host, only a counting AuthKit stand-in (benchmarks/fleet.sh) with --users tokens
 //   (FleetToken(i)), printed as "LISTENING authority=… stats=…"; GET stats/stats gives the totals, GET stats/counts one
-//   line per token "index calls close", close being the calls that came less than 2 s after that token's previous one
-//   (two hosts asking at once: a duplicate, not the refresh cadence).
+//   line per token "index calls fill-duplicates refresh-duplicates": the calls that came less than 2 s after that
+//   token's previous one (two hosts asking at once, not the refresh cadence), the token's second call (its first fill
+//   made twice) apart from later ones (a refresh made twice).
 // Fleet options (mcpbearer): --authkit uses that authority instead of an in-process stand-in (and turns the per-client
 //   miss limit off: every wrk connection comes from 127.0.0.1); --redis adds level 2 (AddStackExchangeRedisCache +
 //   AddDistributedCache + AddRedisInvalidation, as the sample wires it); --lifetime sets Cache:Lifetime (seconds),
@@ -317,7 +318,8 @@ static async Task<int> RunStandInAsync(int users, int statsPort)
     await using var standIn = await AuthKitStandIn.StartAsync();
     var index = new Dictionary<string, int>(users, StringComparer.Ordinal);
     var calls = new int[users];
-    var close = new int[users];
+    var fillDuplicates = new int[users];
+    var refreshDuplicates = new int[users];
     var last = new long[users];
     long closeTicks = 2 * Stopwatch.Frequency;
     for (int i = 0; i < users; i++)
@@ -332,12 +334,12 @@ static async Task<int> RunStandInAsync(int users, int statsPort)
         var read = BearerTokenReader.Read(context.Request.Headers.Authorization);
         if (read.Status == BearerTokenStatus.Found && index.TryGetValue(read.Token!, out int i))
         {
-            Interlocked.Increment(ref calls[i]);
+            int call = Interlocked.Increment(ref calls[i]);
             long now = Stopwatch.GetTimestamp();
             long previous = Interlocked.Exchange(ref last[i], now);
             if (previous != 0 && now - previous < closeTicks)
             {
-                Interlocked.Increment(ref close[i]);
+                Interlocked.Increment(ref call == 2 ? ref fillDuplicates[i] : ref refreshDuplicates[i]);
             }
         }
 
@@ -349,7 +351,7 @@ static async Task<int> RunStandInAsync(int users, int statsPort)
         $"{{\"users\":{users},\"userInfoCalls\":{standIn.UserInfoCalls},\"metadataCalls\":{standIn.MetadataCalls},\"maxConcurrentUserInfoCalls\":{standIn.MaxConcurrentUserInfoCalls}}}",
         "application/json"));
     stats.MapGet("/counts", () => Results.Text(
-        string.Join('\n', Enumerable.Range(0, users).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i} {Volatile.Read(ref calls[i])} {Volatile.Read(ref close[i])}"))) + "\n", "text/plain"));
+        string.Join('\n', Enumerable.Range(0, users).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i} {Volatile.Read(ref calls[i])} {Volatile.Read(ref fillDuplicates[i])} {Volatile.Read(ref refreshDuplicates[i])}"))) + "\n", "text/plain"));
     await stats.StartAsync();
     Console.WriteLine($"LISTENING authority={standIn.Authority} stats={Address(stats)} mode=standin users={users}");
 
