@@ -39,7 +39,6 @@ using Microsoft.IdentityModel.Tokens;
 using TokenValidation;
 using TokenValidation.AspNetCore;
 using TokenValidation.Benchmarks.Shared;
-using TokenValidation.Caching;
 using TokenValidation.LoadHost;
 using TokenValidation.Parsing;
 using TokenValidation.StackExchangeRedis;
