@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every benchmark of CONTRACT.md §10: the BenchmarkDotNet classes, the paired (interleaved) cross-check of the
-# §10 ratios, then the end-to-end wrk measurement.
+# §10 ratios, then the end-to-end wrk measurements (every e2e.sh mode) and the fleet (fleet.sh).
 # Usage: benchmarks/run.sh [--quick] [more BenchmarkDotNet arguments, e.g. --filter '*L1Hit*']
 #   --quick  short jobs (a smoke run of about 10 minutes); without it, BenchmarkDotNet's default job (about 45 min in all)
 # Installs redis-server, wrk and curl from Debian's packages when missing (needs root or sudo).
 # Results: benchmarks/BenchmarkDotNet.Artifacts/results/ (tables, section10.md, paired.md) and benchmarks/artifacts/
-# (e2e-*.md, machine.txt).
+# (e2e-*.md, fleet.md, machine.txt).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -48,6 +48,9 @@ echo "== paired cross-check of the §10 ratios ${quick[*]:-(full)}"
 dotnet run -c Release --no-build --project benchmarks/TokenValidation.Benchmarks -- "${quick[@]}" --paired --artifacts benchmarks/BenchmarkDotNet.Artifacts
 
 echo "== end to end ${quick[*]:-(full)}"
-benchmarks/e2e.sh "${quick[@]}"
+benchmarks/e2e.sh "${quick[@]}" --mode "mcpbearer scheme middleware mcp peers"
+
+echo "== fleet: two load hosts sharing one redis-server ${quick[*]:-(full)}"
+benchmarks/fleet.sh "${quick[@]}"
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$here/artifacts/machine.txt"
