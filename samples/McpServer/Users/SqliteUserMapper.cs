@@ -39,10 +39,11 @@ public sealed class SqliteUserMapper(SampleDbContext db, TimeProvider time, IOpt
                 await db.SaveChangesAsync(cancellationToken);
                 return Id(userId.Value);
             }
-            catch (DbUpdateException) when (attempt == 1)
+            catch (DbUpdateException) when (attempt < 3)
             {
                 // Another request (another token of the same person, or another replica) inserted this login or this
-                // email first: a unique index refused ours, so look again and use the row that won.
+                // email first: a unique index refused ours, so look again and use the row that won. Two rounds at most:
+                // a lost email race, then a lost race for this login on the user that won it.
                 db.ChangeTracker.Clear();
             }
         }
