@@ -143,6 +143,7 @@ public sealed class AuthKitLoginPageTests
         Assert.Equal(
             ProblemPage("This account cannot be connected", "Your account in Example App cannot be connected to an MCP client. Contact Example App's support if you think it should.", null),
             await response.Content.ReadAsStringAsync());
+        Assert.Equal(LogLevel.Information, Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 204).Level);
     }
 
     [Fact]
@@ -157,6 +158,30 @@ public sealed class AuthKitLoginPageTests
         Assert.Equal(
             ProblemPage("This confirmation could not be accepted", "It expired, or it was not sent from this page. Go back to your MCP client and start connecting again.", null),
             await response.Content.ReadAsStringAsync());
+        Assert.Equal(LogLevel.Information, Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 203).Level);
+    }
+
+    [Fact]
+    public async Task The_confirmation_page_is_exactly_the_question_and_one_allow_button()
+    {
+        await using var app = await LoginBridgeApp.StartAsync();
+        using var browser = await app.SignedInBrowserAsync(first: "Ada");
+
+        using var response = await browser.GetAsync("/login/mcp?external_auth_id=" + ExternalAuthId);
+        string html = await response.Content.ReadAsStringAsync();
+
+        var (action, field, token) = LoginBridgeApp.ConfirmationForm(html);
+        var e = HtmlEncoder.Default;
+        Assert.Equal(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Connect Example App</title>"
+            + "<style>" + Style + "</style></head><body>"
+            + "<h1>Connect Example App to an MCP client as Ada (ada@example.com)?</h1>"
+            + "<p>An MCP client (an AI assistant or another tool) asked to act as you in Example App"
+            + ". Allow it only if you started connecting it yourself just now. If you did not, close this page.</p>"
+            + "<form method=\"post\" action=\"" + e.Encode(action) + "\">"
+            + "<input type=\"hidden\" name=\"" + e.Encode(field) + "\" value=\"" + e.Encode(token) + "\">"
+            + "<button type=\"submit\">Allow</button></form></body></html>",
+            html);
     }
 
     [Fact]
