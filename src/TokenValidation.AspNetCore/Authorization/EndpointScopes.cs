@@ -16,20 +16,17 @@ internal static class EndpointScopes
     {
         var endpoint = context.GetEndpoint();
         var provider = context.RequestServices.GetService<IAuthorizationPolicyProvider>();
-        if (endpoint is null || provider is null)
+        // The authorization middleware lets an anonymous endpoint through whatever its policies say: it requires no scope.
+        if (endpoint is null || provider is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
         {
             return [];
         }
 
+        // An endpoint without authorization data gets the fallback policy from CombineAsync itself, as in the middleware.
         var policy = await AuthorizationPolicy.CombineAsync(
             provider,
             endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(),
             endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>()).ConfigureAwait(false);
-        if (policy is null && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null)
-        {
-            policy = await provider.GetFallbackPolicyAsync().ConfigureAwait(false);
-        }
-
         if (policy is null)
         {
             return [];

@@ -40,6 +40,9 @@ internal sealed class WorkOsApiStandIn : IAsyncDisposable
     /// <summary>Never answer (until the caller gives up).</summary>
     public bool Hang { get; set; }
 
+    /// <summary>When set, the next call only gets a 307 to this URL (then it is cleared, so a followed redirect gets <see cref="Answer"/>).</summary>
+    public string? RedirectOnce { get; set; }
+
     public static async Task<WorkOsApiStandIn> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
@@ -80,6 +83,14 @@ internal sealed class WorkOsApiStandIn : IAsyncDisposable
         Interlocked.Increment(ref _calls);
         LastAuthorization = context.Request.Headers.Authorization;
         LastBody = await JsonNode.ParseAsync(context.Request.Body) as JsonObject;
+        if (RedirectOnce is { } location)
+        {
+            RedirectOnce = null;
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = location;
+            return;
+        }
+
         if (Hang)
         {
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
