@@ -35,7 +35,8 @@ internal static class PairedRunner
                 rows.Add(Compare("L1 hit / SHA-256 floor", "≤ 1.1×", r => r <= 1.1, () => Sink(l1.L1Hit()), () => Sink(l1.Sha256Floor()), rounds, batch));
                 rows.Add(Compare("RS256 JWT validation / L1 hit", "≥ 20×", r => r >= 20, () => Sink(l1.JwtRs256Validation()), () => Sink(l1.L1Hit()), rounds, batch));
                 rows.Add(Compare("Introspection cache hit / L1 hit", "≥ 3×", r => r >= 3, () => Sink(l1.IntrospectionCacheHit()), () => Sink(l1.L1Hit()), rounds, batch));
-                rows.Add(Compare("HybridCache hit / L1 hit", "≥ 3×", r => r >= 3, () => Sink(l1.HybridCacheHit()), () => Sink(l1.L1Hit()), rounds, batch));
+                rows.Add(Compare("HybridCache hit, mutable caller (copy per hit) / L1 hit", "≥ 3×", r => r >= 3, () => Sink(l1.HybridCacheHitMutable()), () => Sink(l1.L1Hit()), rounds, batch));
+                rows.Add(Compare("HybridCache hit, immutable caller (best case) / L1 hit", "(none)", null, () => Sink(l1.HybridCacheHit()), () => Sink(l1.L1Hit()), rounds, batch));
             }
             finally
             {
