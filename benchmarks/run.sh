@@ -48,7 +48,9 @@ echo "== paired cross-check of the §10 ratios ${quick[*]:-(full)}"
 dotnet run -c Release --no-build --project benchmarks/TokenValidation.Benchmarks -- "${quick[@]}" --paired --artifacts benchmarks/BenchmarkDotNet.Artifacts
 
 echo "== end to end ${quick[*]:-(full)}"
-benchmarks/e2e.sh "${quick[@]}" --mode "mcpbearer scheme middleware mcp peers"
+# --quick: peers (anonymous, McpBearer, JwtBearer) and mcp only; the scheme and middleware modes explain, they are not targets.
+if ((${#quick[@]})); then e2e_modes="mcp peers"; else e2e_modes="mcpbearer scheme middleware mcp peers"; fi
+benchmarks/e2e.sh "${quick[@]}" --mode "$e2e_modes"
 
 echo "== fleet: two load hosts sharing one redis-server ${quick[*]:-(full)}"
 benchmarks/fleet.sh "${quick[@]}"
