@@ -95,6 +95,7 @@ for row in "${folders[@]}"; do
       --project "$project" \
       "${mutate[@]}" \
       "${filter_args[@]}" \
+      --config-file "$root/tests/stryker-config.json" \
       --concurrency "${MUTATION_CONCURRENCY:-1}" \
       --configuration Release \
       --reporter Json --reporter Html --reporter Progress \
