@@ -19,15 +19,8 @@ public sealed class RefreshAcrossReplicasTests
     [Fact]
     public async Task A_refresh_uses_the_value_another_replica_renewed_instead_of_asking_again()
     {
-        var l2 = new ScriptedDistributedCache();
-        var time = new FakeTimeProvider();
-        await using var authKit = await AuthKitStandIn.StartAsync();
-        authKit.AddUser(Token, "user_01");
-        await using var a = await StartAsync(authKit, l2, time);
-        await using var b = await StartAsync(authKit, l2, time);
-        Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
-        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
-        Assert.Equal(1, authKit.UserInfoCalls);
+        await using var replicas = await TwoFilledReplicas.StartAsync();
+        var (authKit, time, a, b) = (replicas.AuthKit, replicas.Time, replicas.A, replicas.B);
 
         using var refreshes = new MetricCollector<long>(a.Services.GetRequiredService<IMeterFactory>(), "TokenValidation", "tokenvalidation.cache.refreshes");
 
@@ -52,15 +45,8 @@ public sealed class RefreshAcrossReplicasTests
     [Fact]
     public async Task Replicas_hit_at_once_in_the_window_make_one_refresh_the_one_that_filled_level_2_first()
     {
-        var l2 = new ScriptedDistributedCache();
-        var time = new FakeTimeProvider();
-        await using var authKit = await AuthKitStandIn.StartAsync();
-        authKit.AddUser(Token, "user_01");
-        await using var a = await StartAsync(authKit, l2, time);
-        await using var b = await StartAsync(authKit, l2, time);
-        Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
-        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
-        Assert.Equal(1, authKit.UserInfoCalls);
+        await using var replicas = await TwoFilledReplicas.StartAsync();
+        var (authKit, time, a, b) = (replicas.AuthKit, replicas.Time, replicas.A, replicas.B);
 
         // At 4.2 of 5 minutes both replicas serve the token: only A, which asked the issuer, refreshes; B's entry came
         // from level 2 and waits for the last 10%.
@@ -84,14 +70,8 @@ public sealed class RefreshAcrossReplicasTests
     [Fact]
     public async Task A_replica_that_read_level_2_refreshes_from_the_issuer_itself_when_nobody_renewed_it()
     {
-        var l2 = new ScriptedDistributedCache();
-        var time = new FakeTimeProvider();
-        await using var authKit = await AuthKitStandIn.StartAsync();
-        authKit.AddUser(Token, "user_01");
-        await using var a = await StartAsync(authKit, l2, time);
-        await using var b = await StartAsync(authKit, l2, time);
-        Assert.True((await a.Validation.ValidateAsync(Token)).IsValid);
-        Assert.True((await b.Validation.ValidateAsync(Token)).IsValid);
+        await using var replicas = await TwoFilledReplicas.StartAsync();
+        var (authKit, time, b) = (replicas.AuthKit, replicas.Time, replicas.B);
 
         // A no longer serves the token; B's refresh in the last 10% asks the issuer, so the token never expires on B.
         time.Advance(TimeSpan.FromMinutes(4.6));
@@ -132,6 +112,41 @@ public sealed class RefreshAcrossReplicasTests
             services: s => s.AddSingleton<IDistributedCache>(l2),
             authKit: authKit,
             time: time);
+
+    /// <summary>Two replicas on one level 2 and one AuthKit stand-in, both filled: A asked the issuer, B read level 2.</summary>
+    private sealed class TwoFilledReplicas : IAsyncDisposable
+    {
+        public required AuthKitStandIn AuthKit { get; init; }
+        public required FakeTimeProvider Time { get; init; }
+        public required CoreHost A { get; init; }
+        public required CoreHost B { get; init; }
+
+        public static async Task<TwoFilledReplicas> StartAsync()
+        {
+            var l2 = new ScriptedDistributedCache();
+            var time = new FakeTimeProvider();
+            var authKit = await AuthKitStandIn.StartAsync();
+            authKit.AddUser(Token, "user_01");
+            var replicas = new TwoFilledReplicas
+            {
+                AuthKit = authKit,
+                Time = time,
+                A = await RefreshAcrossReplicasTests.StartAsync(authKit, l2, time),
+                B = await RefreshAcrossReplicasTests.StartAsync(authKit, l2, time),
+            };
+            Assert.True((await replicas.A.Validation.ValidateAsync(Token)).IsValid);
+            Assert.True((await replicas.B.Validation.ValidateAsync(Token)).IsValid);
+            Assert.Equal(1, authKit.UserInfoCalls);
+            return replicas;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await B.DisposeAsync();
+            await A.DisposeAsync();
+            await AuthKit.DisposeAsync();
+        }
+    }
 
     private static async Task RefreshesDoneAsync(CoreHost host)
     {
