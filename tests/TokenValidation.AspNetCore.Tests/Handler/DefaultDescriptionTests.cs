@@ -57,7 +57,7 @@ public sealed class DefaultDescriptionTests : IClassFixture<AuthKitFixture>
     {
         var options = new McpTestAppOptions(_authKit.Authority)
         {
-            Services = builder => builder.Services.Replace(ServiceDescriptor.Singleton<ITokenValidationService, RateLimitingService>()),
+            Services = builder => builder.Services.Replace(ServiceDescriptor.Singleton<ITokenValidationService>(new RateLimitingService(null))),
         };
         await using var app = await McpTestApp.StartAsync(options);
 
@@ -66,6 +66,32 @@ public sealed class DefaultDescriptionTests : IClassFixture<AuthKitFixture>
         Assert.Equal((HttpStatusCode)429, response.StatusCode);
         Assert.Equal("3", response.Header("Retry-After"));
         Assert.Contains("\"message\":\"Too many new tokens from this client.\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_request_keeps_the_validators_own_reason()
+    {
+        await using var app = await StartAsync();
+
+        using var response = await app.GetAsync("/mcp", "nd_request_with_reason");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("error=\"invalid_request\", error_description=\"The token names two audiences.\"", response.Header("WWW-Authenticate"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rate_limited_answer_keeps_its_own_reason()
+    {
+        var options = new McpTestAppOptions(_authKit.Authority)
+        {
+            Services = builder => builder.Services.Replace(ServiceDescriptor.Singleton<ITokenValidationService>(new RateLimitingService("Slow down, please."))),
+        };
+        await using var app = await McpTestApp.StartAsync(options);
+
+        using var response = await app.GetAsync("/mcp", "any_token_at_all");
+
+        Assert.Equal((HttpStatusCode)429, response.StatusCode);
+        Assert.Contains("\"message\":\"Slow down, please.\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private Task<McpTestApp> StartAsync()
@@ -80,16 +106,17 @@ public sealed class DefaultDescriptionTests : IClassFixture<AuthKitFixture>
         public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken) => new(token switch
         {
             "nd_request" => TokenCheckResult.InvalidRequest(null!),
+            "nd_request_with_reason" => TokenCheckResult.InvalidRequest("The token names two audiences."),
             "nd_unavailable" => TokenCheckResult.Unavailable(null!, TimeSpan.FromSeconds(7)),
             _ => TokenCheckResult.Invalid(null!),
         });
     }
 
-    /// <summary>An application's own validation service that limits every caller, without saying why.</summary>
-    private sealed class RateLimitingService : ITokenValidationService
+    /// <summary>An application's own validation service that limits every caller, saying why or not.</summary>
+    private sealed class RateLimitingService(string? description) : ITokenValidationService
     {
         public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken = default) =>
-            new(TokenCheckResult.RateLimited(null!, TimeSpan.FromSeconds(3)));
+            new(TokenCheckResult.RateLimited(description!, TimeSpan.FromSeconds(3)));
 
         public ValueTask<TokenCheckResult> ValidateForClientAsync(string token, IPAddress? client, CancellationToken cancellationToken = default) =>
             ValidateAsync(token, cancellationToken);
