@@ -77,6 +77,7 @@ public class McpBearerOptions : AuthenticationSchemeOptions
     internal ProtectedResourceUrl? ResolvedResource { get; set; }
 
     /// <summary>The closure of <see cref="ScopeHierarchy"/>, built on first use (options are not changed after start-up).</summary>
+    // Stryker disable once Assignment : building it again on every read gives the same closure; caching only saves the work.
     internal ImpliedScopes ImpliedScopes => _impliedScopes ??= Authorization.ImpliedScopes.Build(ScopeHierarchy);
 
     private ImpliedScopes? _impliedScopes;

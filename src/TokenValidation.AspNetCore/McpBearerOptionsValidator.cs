@@ -65,6 +65,7 @@ internal sealed partial class McpBearerOptionsValidator(
             errors.Add($"The {scheme} scheme needs token validation: call services.AddTokenValidation(configuration.GetSection(\"{sectionPath}\")).AddAuthKit() as well.");
         }
 
+        // Stryker disable once Conditional : a Fail with no messages is no failure either (the options factory throws only for messages).
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -82,6 +83,7 @@ internal sealed partial class McpBearerOptionsValidator(
             errors.Add($"{key} must have a lowercase scheme and host, as clients compare it character by character (got '{value}').");
         }
 
+        // Stryker disable once Equality : an origin starts with its scheme, so '@' is never at 0.
         if (parsed.Origin.IndexOf('@', StringComparison.Ordinal) >= 0)
         {
             errors.Add($"{key} must not contain user information (got '{value}').");

@@ -9,6 +9,7 @@ internal sealed class McpBearerPostConfigureOptions : IPostConfigureOptions<McpB
     /// <inheritdoc />
     public void PostConfigure(string? name, McpBearerOptions options)
     {
+        // Stryker disable once Statement : the options factory never passes null options.
         ArgumentNullException.ThrowIfNull(options);
 
         // Invalid values resolve to null; start-up validation then names the key.

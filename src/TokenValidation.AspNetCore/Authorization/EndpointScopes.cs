@@ -51,13 +51,8 @@ internal static class EndpointScopes
         return scopes is null ? [] : scopes;
     }
 
-    public static IReadOnlyList<string> Granted(ClaimsPrincipal? user)
+    public static IReadOnlyList<string> Granted(ClaimsPrincipal user)
     {
-        if (user is null)
-        {
-            return [];
-        }
-
         var scopes = new List<string>();
         foreach (var identity in user.Identities)
         {

@@ -13,6 +13,7 @@ public static class ScopeEndpointConventionBuilderExtensions
     public static TBuilder RequireScopes<TBuilder>(this TBuilder builder, params string[] scopes)
         where TBuilder : IEndpointConventionBuilder
     {
+        // Stryker disable once Statement : RequireAuthorization below throws the same ArgumentNullException for builder.
         ArgumentNullException.ThrowIfNull(builder);
         var policy = new AuthorizationPolicyBuilder().RequireScopes(scopes).Build();
         return builder.RequireAuthorization(policy);

@@ -20,6 +20,7 @@ internal sealed class ScopeHierarchyAuthorizationHandler(
         {
             // Read first, not bound in the condition: Stryker's || to && mutant would leave a pattern variable unassigned.
             var scheme = identity.AuthenticationType;
+            // Stryker disable once Logical : a ClaimsIdentity is authenticated exactly when its AuthenticationType is not empty.
             if (!identity.IsAuthenticated || string.IsNullOrEmpty(scheme))
             {
                 continue;

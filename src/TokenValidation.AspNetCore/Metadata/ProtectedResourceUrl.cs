@@ -40,12 +40,14 @@ internal sealed class ProtectedResourceUrl
         }
 
         int authorityStart = value.IndexOf("://", StringComparison.Ordinal);
+        // Stryker disable once Equality : a scheme precedes "://", so it is never found at 0.
         if (authorityStart < 0)
         {
             return null;
         }
 
         int pathStart = value.IndexOfAny(['/', '?', '#'], authorityStart + 3);
+        // Stryker disable once Equality : the search starts after "://", so the path never starts at 0.
         return pathStart < 0
             ? new ProtectedResourceUrl(value, value, "")
             : new ProtectedResourceUrl(value, value[..pathStart], value[pathStart..]);
