@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using TokenValidation.ApiKeys;
 using TokenValidation.Tests.Core;
 
@@ -9,7 +10,7 @@ namespace TokenValidation.Tests.Caching;
 
 /// <summary>
 /// CONTRACT §7 at its edges, on a fake clock: an answer already past the token's own expiry is not a valid one; an entry
-/// kept for stale-if-error is no hit once its lifetime is over; a refresh ahead is its own span; and a local validator's
+/// kept for stale-if-error is no hit once its lifetime is over, and the first stale answer of an outage is logged at once; a refresh ahead is its own span; and a local validator's
 /// "no" found by a refresh removes the valid value other replicas would read from level 2.
 /// </summary>
 public sealed class CacheBoundaryTests
@@ -55,6 +56,27 @@ public sealed class CacheBoundaryTests
         Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
 
         Assert.Equal(2, host.AuthKit.UserInfoCalls);
+    }
+
+    [Fact]
+    public async Task The_first_stale_answer_of_an_outage_is_logged_at_once()
+    {
+        await using var host = await CoreHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["TokenValidation:Cache:Lifetime"] = "00:01:00",
+            ["TokenValidation:Cache:StaleIfErrorWindow"] = "00:02:00",
+            ["TokenValidation:Cache:RefreshAheadRatio"] = "0",
+            ["TokenValidation:AuthKit:Resilience:MaxRetryAttempts"] = "0",
+        });
+        host.AuthKit.AddUser(Token, "user_01");
+        Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
+        host.AuthKit.RespondWith(503);
+        host.Time.Advance(TimeSpan.FromSeconds(61));
+
+        Assert.True((await host.Validation.ValidateAsync(Token)).IsValid);
+
+        var warning = Assert.Single(host.Logs.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message.Contains("stale if error", StringComparison.Ordinal));
+        Assert.Contains("00:02:00", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
