@@ -62,6 +62,9 @@ public sealed class JwtClockTests
         host.Time.Advance(TimeSpan.FromMinutes(60));
         Assert.Equal(TokenValidationOutcome.Valid, (await host.Validation.ValidateAsync(NewToken(host, "user_c"))).Outcome);
         Assert.True(host.Server.JwksCalls > 2);
+        Assert.Contains(host.Core.Logs.GetSnapshot(), l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && l.Message.Contains("could not be refreshed", StringComparison.Ordinal)
+            && l.Message.Contains("keeping the 2 keys", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -118,11 +121,13 @@ public sealed class JwtClockTests
 
         public FakeTimeProvider Time { get; } = time;
 
-        public ITokenValidationService Validation => core.Validation;
+        public CoreHost Core { get; } = core;
+
+        public ITokenValidationService Validation => Core.Validation;
 
         public async ValueTask DisposeAsync()
         {
-            await core.DisposeAsync();
+            await Core.DisposeAsync();
             await Server.DisposeAsync();
         }
     }
