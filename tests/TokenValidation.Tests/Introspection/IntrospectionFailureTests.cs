@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using TokenValidation.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -93,6 +95,7 @@ public sealed class IntrospectionFailureTests
         // The package's defaults: at least 100 attempts (50 misses, each retried once), all failing, open the circuit.
         await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await host.Validation.ValidateAsync(NewToken()))));
         int calls = host.Server.IntrospectionCalls;
+        using var rejections = new MetricCollector<long>(host.Core.Services.GetRequiredService<IMeterFactory>(), "TokenValidation", "tokenvalidation.circuit.rejections");
         var result = await host.Validation.ValidateAsync(NewToken());
 
         Assert.Equal(TokenValidationOutcome.Unavailable, result.Outcome);
@@ -100,6 +103,8 @@ public sealed class IntrospectionFailureTests
         Assert.NotNull(result.RetryAfter);
         Assert.InRange(result.RetryAfter!.Value, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(5));
         Assert.Equal(calls, host.Server.IntrospectionCalls);
+        var rejection = Assert.Single(rejections.GetMeasurementSnapshot());
+        Assert.Equal(TokenSources.Introspection, rejection.Tags["tokenvalidation.source"]);
     }
 
     [Fact]
