@@ -12,7 +12,7 @@ namespace TokenValidation.Jwt;
 /// cryptography is IdentityModel's <see cref="JsonWebTokenHandler"/>; the keys come from <see cref="SigningKeyCache"/>.
 /// Keys that cannot be fetched make the token Unavailable, never Invalid.
 /// </summary>
-internal sealed class JwtAccessTokenValidator : ITokenValidator
+internal sealed class JwtAccessTokenValidator
 {
     private static readonly string[] AccessTokenTypes = ["at+jwt", "application/at+jwt"];
     private static readonly string[] LenientTypes = ["at+jwt", "application/at+jwt", "JWT"];
@@ -43,24 +43,8 @@ internal sealed class JwtAccessTokenValidator : ITokenValidator
     /// <summary>The issuer this validator trusts.</summary>
     public string Issuer => _issuer.Issuer;
 
-    public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken)
-    {
-        var identity = new JwtIdentityReader();
-        JsonWebToken jwt;
-        try
-        {
-            jwt = new JsonWebToken(token, identity.Read);
-        }
-        catch (ArgumentException)
-        {
-            return new(Reject(token, "not a JWS", "The token is malformed."));
-        }
-
-        return ValidateAsync(jwt, identity, cancellationToken);
-    }
-
     /// <summary>
-    /// As <see cref="ValidateAsync(string, CancellationToken)"/>, for a token already parsed (by the issuer router) with
+    /// Checks <paramref name="jwt"/>, already parsed by the issuer router (which alone calls this) with
     /// <paramref name="identity"/>'s hook.
     /// </summary>
     public async ValueTask<TokenCheckResult> ValidateAsync(JsonWebToken jwt, JwtIdentityReader identity, CancellationToken cancellationToken)

@@ -25,9 +25,6 @@ internal sealed class JwtIssuerRouter : ITokenValidator
             .Select(i => new JwtAccessTokenValidator(i, httpClientFactory, time, logger))];
     }
 
-    /// <summary>The issuers tokens are accepted from.</summary>
-    public IEnumerable<string> Issuers => _validators.Select(v => v.Issuer);
-
     public ValueTask<TokenCheckResult> ValidateAsync(string token, CancellationToken cancellationToken) => ValidateAsync(token, null, cancellationToken);
 
     /// <summary>

@@ -55,7 +55,8 @@ internal sealed class ClientMissRateLimiter : IDisposable
             return true;
         }
 
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) && wait > TimeSpan.Zero ? wait : Period;
+        // A miss takes one token and the bucket refills every period, so the limiter's own hint is always one period.
+        retryAfter = Period;
         return false;
     }
 
@@ -65,8 +66,7 @@ internal sealed class ClientMissRateLimiter : IDisposable
         Span<byte> bytes = stackalloc byte[16];
         if (client.AddressFamily == AddressFamily.InterNetwork || client.IsIPv4MappedToIPv6)
         {
-            var v4 = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
-            v4.TryWriteBytes(bytes, out _);
+            client.MapToIPv4().TryWriteBytes(bytes, out _);
             return ((UInt128)0xFFFF << 32) | BinaryPrimitives.ReadUInt32BigEndian(bytes);
         }
 

@@ -46,9 +46,6 @@ internal static class TokenValidationResilience
         string source,
         Func<IServiceProvider, (TimeSpan Timeout, AuthKitResilienceOptions Options)> settings)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(source);
-        ArgumentNullException.ThrowIfNull(settings);
         string name = builder.Name;
         var services = builder.Services;
         if (services.Any(d => d.IsKeyedService && d.ServiceType == typeof(UpstreamResilience) && Equals(d.ServiceKey, name)))
