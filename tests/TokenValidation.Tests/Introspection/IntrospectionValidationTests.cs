@@ -275,11 +275,18 @@ public sealed class IntrospectionValidationTests
     [Fact]
     public async Task An_answer_over_the_size_limit_is_unavailable()
     {
-        await using var host = await IntrospectionHost.StartAsync(new Dictionary<string, string?> { ["TokenValidation:Introspection:MaxResponseBytes"] = "256" });
+        // A configured endpoint: the issuer's metadata document alone is larger than this limit, so discovery would fail first.
+        await using var server = await AuthorizationServerStandIn.StartAsync();
+        await using var host = await IntrospectionHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["TokenValidation:Introspection:MaxResponseBytes"] = "256",
+            ["TokenValidation:Introspection:Endpoint"] = server.IntrospectionEndpoint,
+        });
         string token = NewToken();
-        host.Server.AddActiveToken(token, "user_01", Resource, extra: new JsonObject { ["padding"] = new string('x', 1000) });
+        server.AddActiveToken(token, "user_01", Resource, issuer: host.Server.Issuer, extra: new JsonObject { ["padding"] = new string('x', 1000) });
 
         Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(token)).Outcome);
+        Assert.Equal(1, server.IntrospectionCalls);
     }
 
     [Fact]

@@ -259,7 +259,8 @@ public sealed class AuthKitResilienceTests
     [Fact]
     public async Task The_circuit_recovers_on_the_real_clock()
     {
-        await using var host = await StandInHost.StartAsync(BreakerSettings(breakSeconds: 0.5));
+        // A 3 s break: the open circuit must still be open after the set-up below on a loaded 2-core machine.
+        await using var host = await StandInHost.StartAsync(BreakerSettings(breakSeconds: 3));
         host.AuthKit.RespondWith(500);
         await host.Validation.ValidateAsync(StandInHost.NewToken());
         await host.Validation.ValidateAsync(StandInHost.NewToken());
@@ -271,7 +272,7 @@ public sealed class AuthKitResilienceTests
         Assert.Equal(TokenValidationOutcome.Unavailable, (await host.Validation.ValidateAsync(token)).Outcome);
         Assert.Equal(calls, host.AuthKit.UserInfoCalls);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        await Task.Delay(TimeSpan.FromSeconds(3.2));
 
         Assert.Equal(TokenValidationOutcome.Valid, (await host.Validation.ValidateAsync(token)).Outcome);
         Assert.Equal(calls + 1, host.AuthKit.UserInfoCalls);
