@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing with Stryker.NET, one run per source folder so each run takes minutes, not hours.
 #   tests/mutation.sh                      every folder below, in order
-#   tests/mutation.sh Parsing ApiKeys      only these folders (AspNetCore folders: AspNetCore/Challenges, ...)
+#   tests/mutation.sh Parsing ApiKeys      only these folders, in this order (AspNetCore folders: AspNetCore/Challenges, ...)
 # Reports: StrykerOutput/<project>/<folder>/ (git-ignored), html and json. Prints one score line per folder and a
 # summary table at the end. Not part of test.sh: too slow for every run.
 set -euo pipefail
@@ -48,8 +48,20 @@ folders=(
   "AspNetCore/Root|TokenValidation.AspNetCore.csproj|$asp_tests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.ChallengeTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Challenges|FullyQualifiedName~StartupValidationTests|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Principal|FullyQualifiedName~TokenValidation.AspNetCore.Tests.Handler|FullyQualifiedName~ScopeHierarchyTests|FullyQualifiedName~OfflineAccessTests|FullyQualifiedName~ScopeIdentityTests"
 )
 
-wanted=("$@")
 summary=()
+
+# The rows to run: every row, or the named folders in the order given (an unknown name stops before any run).
+selected=()
+if [ "$#" -eq 0 ]; then
+  selected=("${folders[@]}")
+else
+  for w in "$@"; do
+    found=""
+    for row in "${folders[@]}"; do [ "${row%%|*}" = "$w" ] && found="$row"; done
+    [ -n "$found" ] || { echo "mutation.sh: no folder named '$w' (see the rows at the top of tests/mutation.sh)" >&2; exit 2; }
+    selected+=("$found")
+  done
+fi
 
 # Mutation score as Stryker counts it: (killed + timeout) / (killed + timeout + survived + no coverage).
 score_of() {
@@ -62,14 +74,9 @@ score_of() {
       else "\(($k * 1000 / ($k + $sv + $nc) | floor) / 10)% (killed \($k), survived \($sv), no coverage \($nc))" end' "$1"
 }
 
-for row in "${folders[@]}"; do
+for row in "${selected[@]}"; do
   IFS='|' read -r folder project tests filter <<<"$row"
   filter="${row#*|*|*|}"
-  if [ "${#wanted[@]}" -gt 0 ]; then
-    match=0
-    for w in "${wanted[@]}"; do [ "$w" = "$folder" ] && match=1; done
-    [ "$match" -eq 1 ] || continue
-  fi
   src_folder="${folder#AspNetCore/}"
   out="$root/StrykerOutput/${project%.csproj}/$src_folder"
   if [ "$src_folder" = "Root" ]; then
