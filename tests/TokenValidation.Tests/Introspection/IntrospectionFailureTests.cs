@@ -14,7 +14,8 @@ namespace TokenValidation.Tests.Introspection;
 /// CONTRACT §4 and §12, the ways introspection fails, each Unavailable (never <c>invalid_token</c>) with what the caller
 /// is told and what the operator's log says: our credentials refused; a server error, by status; an answer over the size
 /// limit; a body that never ends, cut by the timeout; an open circuit, without a call; and discovery, logged when it finds
-/// the endpoint and as an error naming why when it does not (no endpoint, or one that is not http(s)).
+/// the endpoint and as an error naming why when it does not (no endpoint, or one that is not http(s)); a broken answer, a
+/// warning naming what is wrong; a refused one, a Debug log naming the rule.
 /// </summary>
 public sealed class IntrospectionFailureTests
 {
@@ -166,6 +167,47 @@ public sealed class IntrospectionFailureTests
         await host.Validation.ValidateAsync(NewToken());
 
         Assert.Equal("resource server", host.Server.LastIntrospectionForm!["client_id"]);
+    }
+
+    [Fact]
+    public async Task A_broken_answer_is_a_warning_naming_what_is_wrong_with_it()
+    {
+        await using var host = await IntrospectionHost.StartAsync();
+        host.Server.IntrospectionBehavior = context =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync("""{"active":"yes"}""");
+        };
+
+        var result = await host.Validation.ValidateAsync(NewToken());
+
+        Assert.Equal(Unreachable, result.ErrorDescription);
+        Assert.Contains(Warnings(host), m => m.EndsWith("failed: answer is not a JSON object with a boolean active", StringComparison.Ordinal));
+    }
+
+    // The caller is told only invalid_token; why is the operator's, in a Debug log, one reason per rule.
+    [Theory]
+    [InlineData("""{"active":false}""", "not active")]
+    [InlineData("""{"active":true,"sub":"user_01","iss":"https://other.example.com","aud":"https://mcp.example.com/mcp"}""", "wrong issuer")]
+    [InlineData("""{"active":true,"sub":"user_01","exp":1000,"aud":"https://mcp.example.com/mcp"}""", "expired")]
+    [InlineData("""{"active":true,"sub":"user_01"}""", "no audience")]
+    [InlineData("""{"active":true,"sub":"user_01","aud":"https://other.example.com/mcp"}""", "wrong audience")]
+    [InlineData("""{"active":true,"aud":"https://mcp.example.com/mcp"}""", "neither sub nor client_id")]
+    public async Task A_refused_answer_is_a_debug_log_naming_the_rule(string answer, string reason)
+    {
+        await using var host = await IntrospectionHost.StartAsync();
+        host.Server.IntrospectionBehavior = context =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(answer);
+        };
+
+        var result = await host.Validation.ValidateAsync(NewToken());
+
+        Assert.Equal(TokenValidationOutcome.Invalid, result.Outcome);
+        var rejected = Assert.Single(host.Core.Logs.GetSnapshot(), l => l.Message.StartsWith("Introspected token", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Debug, rejected.Level);
+        Assert.EndsWith("rejected: " + reason, rejected.Message, StringComparison.Ordinal);
     }
 
     private static string NewToken() => "opaque-" + Guid.NewGuid().ToString("N");
