@@ -396,6 +396,21 @@ public sealed class IntrospectionValidationTests
     }
 
     [Fact]
+    public async Task A_jws_shaped_token_that_does_not_parse_as_a_jwt_is_introspected_when_introspection_is_configured()
+    {
+        // Its server decides what its own tokens are: a JWT validator refuses only what it could read.
+        await using var host = await IntrospectionHost.StartAsync(addJwt: true);
+        const string shaped = "eyJnotjson.eyJalsonot.sig";
+        host.Server.AddActiveToken(shaped, "user_01", Resource);
+
+        var result = await host.Validation.ValidateAsync(shaped);
+
+        Assert.Equal(TokenSources.Introspection, result.Identity!.Source);
+        Assert.Equal(1, host.Server.IntrospectionCalls);
+        Assert.Equal(0, host.Server.JwksCalls);
+    }
+
+    [Fact]
     public async Task Without_a_jwt_validator_jws_shaped_tokens_are_introspected_like_any_unprefixed_token()
     {
         // Neither AddJwt nor AddAuthKit (which checks AuthKit's own JWTs): nothing claims JWS-shaped tokens.

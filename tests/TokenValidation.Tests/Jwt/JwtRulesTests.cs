@@ -7,7 +7,7 @@ namespace TokenValidation.Tests.Jwt;
 /// CONTRACT §3 and §11, the rules' smaller print: what counts as JWS-shaped; <c>typ</c> compared case-insensitively, its
 /// media-type form accepted; a token without a subject, a signature that does not verify and a token that is not a JWT
 /// are each Invalid with their own description; a JWKS with no usable key makes tokens Unavailable, never Invalid, with a
-/// warning saying why.
+/// warning saying why; each refusal is a Debug log naming its rule.
 /// </summary>
 public sealed class JwtRulesTests
 {
@@ -91,8 +91,34 @@ public sealed class JwtRulesTests
 
         Assert.Equal(TokenValidationOutcome.Unavailable, result.Outcome);
         Assert.Null(result.Error);
+        Assert.Equal("The authorization server's signing keys could not be fetched.", result.ErrorDescription);
         Assert.Contains(host.Core.Logs.GetSnapshot(), l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning
             && l.Message.Contains("could not be fetched", StringComparison.Ordinal)
             && l.Message.Contains("holds no usable signing key", StringComparison.Ordinal));
+    }
+    // The caller is told only invalid_token and a description; which rule refused the token is the operator's, in a
+    // Debug log (never the token: a prefix of its hash).
+    [Theory]
+    [InlineData("hs256", "algorithm not allowed")]
+    [InlineData("unknown kid", "unknown kid")]
+    [InlineData("expired", "SecurityTokenExpiredException")]
+    [InlineData("no sub", "no sub")]
+    public async Task A_refused_token_is_a_debug_log_naming_the_rule(string kind, string reason)
+    {
+        await using var host = await JwtHost.StartAsync();
+        string token = kind switch
+        {
+            "hs256" => host.Server.CreateHmacTokenSignedWithPublicKey("user_01", JwtHost.Resource),
+            "unknown kid" => host.Server.CreateAccessToken("user_01", JwtHost.Resource, unpublishedKey: true),
+            "expired" => host.Server.CreateAccessToken("user_01", JwtHost.Resource, notBefore: DateTimeOffset.UtcNow.AddHours(-1), lifetime: TimeSpan.FromMinutes(-5)),
+            _ => host.Server.CreateAccessToken("", JwtHost.Resource),
+        };
+
+        var result = await host.Validation.ValidateAsync(token);
+
+        Assert.Equal(TokenValidationOutcome.Invalid, result.Outcome);
+        var rejected = Assert.Single(host.Core.Logs.GetSnapshot(), l => l.Message.StartsWith("JWT ", StringComparison.Ordinal) && l.Message.Contains(" rejected: ", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, rejected.Level);
+        Assert.EndsWith(" from " + host.Server.Issuer + " rejected: " + reason, rejected.Message, StringComparison.Ordinal);
     }
 }
