@@ -106,6 +106,33 @@ public sealed class CompactValueFormatTests
         Assert.Equal(big, identity.FindClaim("big"));
     }
 
+    // Each length is written in 7-bit groups: the boundaries are where a group is added.
+    [Theory]
+    [InlineData(127)]
+    [InlineData(128)]
+    [InlineData(16_383)]
+    [InlineData(16_384)]
+    public void Lengths_and_counts_at_each_varint_boundary_round_trip(int length)
+    {
+        string value = new('v', length);
+        TokenClaim[] claims = [.. Enumerable.Range(0, length).Select(i => new TokenClaim("c", ""))];
+        var identity = RoundTrip(new CacheEntry(TokenCheckResult.Valid(new TokenIdentity { Subject = value, Source = "jwt", Claims = claims }), Expiry)).Result.Identity!;
+
+        Assert.Equal(value, identity.Subject);
+        Assert.Equal(length, identity.Claims.Count);
+    }
+
+    [Fact]
+    public void Expiries_at_both_ends_of_the_DateTimeOffset_range_round_trip()
+    {
+        var identity = new TokenIdentity { Subject = "s", Source = "jwt", ExpiresAt = DateTimeOffset.MinValue };
+
+        var read = RoundTrip(new CacheEntry(TokenCheckResult.Valid(identity), DateTimeOffset.MaxValue));
+
+        Assert.Equal(DateTimeOffset.MaxValue, read.ExpiresAt);
+        Assert.Equal(DateTimeOffset.MinValue, read.Result.Identity!.ExpiresAt);
+    }
+
     [Fact]
     public void The_value_is_compact_binary_and_smaller_than_the_json_it_replaces()
     {

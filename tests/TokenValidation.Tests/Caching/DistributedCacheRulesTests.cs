@@ -11,7 +11,7 @@ namespace TokenValidation.Tests.Caching;
 /// CONTRACT §7 level 2, in process with a fake clock: the key is the versioned namespace, the instance name and the
 /// token's SHA-256; values expire in the cache server when the answer does; a value at its expiry is a miss; failures are
 /// misses, logged once and once more when the cool-down starts, during which level 2 is skipped (but removals are still
-/// tried), and the recovery is logged.
+/// tried), and the recovery is logged; only failures in a row count.
 /// </summary>
 public sealed class DistributedCacheRulesTests
 {
@@ -115,6 +115,42 @@ public sealed class DistributedCacheRulesTests
         Assert.Equal(5, l2.Calls);
         Assert.Single(Records(host, LogLevel.Information), r => r.Message == "Distributed cache is answering again");
         Assert.Equal(2, Records(host, LogLevel.Warning).Length);
+    }
+
+    [Fact]
+    public async Task Only_failures_in_a_row_count_a_successful_read_or_removal_between_them_starts_again_and_logs_no_recovery()
+    {
+        var l2 = new ScriptedDistributedCache();
+        await using var host = await StartAsync(l2);
+        string[] tokens = [.. Enumerable.Range(0, 4).Select(i => $"mat_in_a_row_{i}_0123456789")];
+        foreach (var token in tokens)
+        {
+            host.AuthKit.AddUser(token, "user_01");
+        }
+
+        // tokens[0] is in level 2 and, once dropped from level 1, is a level-2 hit: a read that succeeds and writes nothing.
+        Assert.True((await host.Validation.ValidateAsync(tokens[0])).IsValid);
+        host.Service.MemoryCache.Remove(TokenHash.Compute(tokens[0]));
+
+        // Two failures (read, write), then a successful read: the next two failures are again 1 and 2 in a row, not 3 and 4.
+        l2.Failing = true;
+        Assert.True((await host.Validation.ValidateAsync(tokens[1])).IsValid);
+        l2.Failing = false;
+        Assert.True((await host.Validation.ValidateAsync(tokens[0])).IsValid);
+        int calls = l2.Calls;
+        l2.Failing = true;
+        Assert.True((await host.Validation.ValidateAsync(tokens[2])).IsValid);
+        Assert.Equal(calls + 2, l2.Calls);
+
+        // A successful removal starts the count again too.
+        l2.Failing = false;
+        await host.Validation.InvalidateAsync(tokens[1]);
+        l2.Failing = true;
+        Assert.True((await host.Validation.ValidateAsync(tokens[3])).IsValid);
+        Assert.Equal(calls + 5, l2.Calls);
+
+        Assert.DoesNotContain(Records(host, LogLevel.Warning), r => r.Message.Contains("times in a row", StringComparison.Ordinal));
+        Assert.DoesNotContain(Records(host, LogLevel.Information), r => r.Message == "Distributed cache is answering again");
     }
 
     [Fact]
