@@ -60,6 +60,13 @@ public sealed class IdentityJsonParserTests
         Assert.Equal(["a", "b", "c"], Parse("""{"sub":"s","scope":"a b","scp":["c","a"]}""")!.Scopes);
     }
 
+    // An escaped value takes the decoded path: the escape is text to split, not bytes to copy.
+    [Fact]
+    public void An_escaped_scope_string_is_split_on_its_decoded_spaces()
+    {
+        Assert.Equal(["a", "b\u00e9", "c"], Parse("""{"sub":"s","scope":"a\u0020\u0020b\u00e9 c "}""")!.Scopes);
+    }
+
     [Fact]
     public void A_string_inside_an_object_in_a_scope_array_is_never_a_scope()
     {
