@@ -60,6 +60,16 @@ public sealed class IdentityJsonParserTests
         Assert.Equal(["a", "b", "c"], Parse("""{"sub":"s","scope":"a b","scp":["c","a"]}""")!.Scopes);
     }
 
+    // Introspection's "active" is the protocol's, not a claim; every other member of the answer still is.
+    [Fact]
+    public void The_ignored_member_alone_is_left_out_of_the_claims()
+    {
+        var identity = IdentityJsonParser.Parse("""{"active":true,"sub":"s","org_id":"org_7","client_id":"c"}"""u8, [], TokenSources.Introspection, ignoredMember: "active", hasExpiry: false, expiresAt: null)!;
+
+        Assert.Equal("s", identity.Subject);
+        Assert.Equal([new TokenClaim("org_id", "org_7"), new TokenClaim("client_id", "c")], identity.Claims);
+    }
+
     // An escaped value takes the decoded path: the escape is text to split, not bytes to copy.
     [Fact]
     public void An_escaped_scope_string_is_split_on_its_decoded_spaces()
