@@ -100,7 +100,10 @@ public sealed class MemoryTokenCacheTests
         cache.Set(Key(1), Live(), 0);
 
         cache.Remove(Key(0));
+        Assert.Equal(1, cache.TrackedCount);
+        // Removing what is gone already changes nothing.
         cache.Remove(Key(0));
+        Assert.Equal(1, cache.TrackedCount);
         cache.Set(Key(2), Live(), 0);
 
         Assert.Equal(2, cache.TrackedCount);
