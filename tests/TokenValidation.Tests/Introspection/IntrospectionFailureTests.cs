@@ -173,11 +173,7 @@ public sealed class IntrospectionFailureTests
     public async Task A_broken_answer_is_a_warning_naming_what_is_wrong_with_it()
     {
         await using var host = await IntrospectionHost.StartAsync();
-        host.Server.IntrospectionBehavior = context =>
-        {
-            context.Response.ContentType = "application/json";
-            return context.Response.WriteAsync("""{"active":"yes"}""");
-        };
+        AnswerWith(host, """{"active":"yes"}""");
 
         var result = await host.Validation.ValidateAsync(NewToken());
 
@@ -196,11 +192,7 @@ public sealed class IntrospectionFailureTests
     public async Task A_refused_answer_is_a_debug_log_naming_the_rule(string answer, string reason)
     {
         await using var host = await IntrospectionHost.StartAsync();
-        host.Server.IntrospectionBehavior = context =>
-        {
-            context.Response.ContentType = "application/json";
-            return context.Response.WriteAsync(answer);
-        };
+        AnswerWith(host, answer);
 
         var result = await host.Validation.ValidateAsync(NewToken());
 
@@ -209,6 +201,13 @@ public sealed class IntrospectionFailureTests
         Assert.Equal(LogLevel.Debug, rejected.Level);
         Assert.EndsWith("rejected: " + reason, rejected.Message, StringComparison.Ordinal);
     }
+
+    private static void AnswerWith(IntrospectionHost host, string json) =>
+        host.Server.IntrospectionBehavior = context =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(json);
+        };
 
     private static string NewToken() => "opaque-" + Guid.NewGuid().ToString("N");
 
